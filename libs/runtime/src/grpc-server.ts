@@ -1,0 +1,85 @@
+import { loadDescriptorSet } from '@failmine/contracts';
+import {
+  Server,
+  ServerCredentials,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import { adaptHandler, type ServiceHandlers } from './handlers.js';
+
+/** A generated service definition and the async handlers that implement it. */
+export interface ServiceBinding<D = unknown> {
+  definition: D;
+  handlers: ServiceHandlers<D>;
+}
+
+/** Pairs a generated definition with its handlers; the types check every method is there. */
+export function bindService<D>(definition: D, handlers: ServiceHandlers<D>): ServiceBinding<D> {
+  return { definition, handlers };
+}
+
+/** A gRPC server with health and reflection, not yet bound to a port. */
+export interface GrpcServer {
+  server: Server;
+  health: HealthImplementation;
+  /** Fully qualified names of the failmine services it serves, e.g. "failmine.v1.DatasetService". */
+  serviceNames: string[];
+  /** Binds host:port (0 picks a free port) and returns the bound port. */
+  listen(host: string, port: number): Promise<number>;
+}
+
+/**
+ * Builds a server from service bindings, adding the standard health service (each service
+ * SERVING, plus the "" overall status) and server reflection (grpcurl can list and call).
+ */
+export function createGrpcServer(options: { services: ServiceBinding[]; logger: Logger }): GrpcServer {
+  const server = new Server();
+  const serviceNames: string[] = [];
+  for (const { definition, handlers } of options.services) {
+    const methods = definition as Record<string, Parameters<typeof adaptHandler>[0]>;
+    const impl: UntypedServiceImplementation = {};
+    for (const [name, method] of Object.entries(methods)) {
+      const handler = (handlers as Record<string, unknown>)[name];
+      if (typeof handler !== 'function') throw new Error(`no handler for ${method.path}`);
+      impl[name] = adaptHandler(method, handler, options.logger);
+    }
+    server.addService(definition as ServiceDefinition, impl);
+    const first = Object.values(methods)[0];
+    if (first) serviceNames.push(first.path.split('/')[1] ?? '');
+  }
+
+  const health = new HealthImplementation({
+    '': 'SERVING',
+    ...Object.fromEntries(serviceNames.map((n) => [n, 'SERVING' as const])),
+  });
+  health.addToServer(server);
+  reflection().addToServer(server);
+
+  return {
+    server,
+    health,
+    serviceNames,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
+          err ? reject(err) : resolve(bound),
+        );
+      }),
+  };
+}
+
+let reflectionService: ReflectionService | undefined;
+
+// The descriptor set covers failmine.v1; the health proto comes from grpc-health-check so that
+// grpcurl can describe it too. Built once per process: parsing descriptors is not free.
+function reflection(): ReflectionService {
+  reflectionService ??= new ReflectionService({
+    ...loadFileDescriptorSetFromBuffer(loadDescriptorSet()),
+    ...loadSync(healthProtoPath),
+  });
+  return reflectionService;
+}

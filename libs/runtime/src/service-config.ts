@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { ConfigSpec } from './config.js';
+
+/** Default ports of the six services on one host (loopback topology and compose). */
+export const DEFAULT_PORTS = {
+  dataset: 50051,
+  inference: 50052,
+  grader: 50053,
+  trainer: 50054,
+  evaluator: 50055,
+  coordinator: 50056,
+} as const;
+
+/** The six service kinds. */
+export type ServiceName = keyof typeof DEFAULT_PORTS;
+
+/**
+ * Flags every service has: where to listen, how to log, where artifacts live, how long to
+ * drain on shutdown. Variables are prefixed with the service name (FAILMINE_DATASET_PORT)
+ * so that one shell can configure several services.
+ */
+export function serviceConfigSpec(name: ServiceName) {
+  const env = (key: string) => `FAILMINE_${name.toUpperCase()}_${key}`;
+  return {
+    host: {
+      flag: 'host',
+      env: env('HOST'),
+      schema: z.string().min(1).default('127.0.0.1'),
+      description: 'Address to listen on (0.0.0.0 for every interface).',
+    },
+    port: {
+      flag: 'port',
+      env: env('PORT'),
+      schema: z.coerce
+        .number({ error: 'expected an integer port 0-65535' })
+        .int('expected an integer port 0-65535')
+        .min(0, 'expected an integer port 0-65535')
+        .max(65535, 'expected an integer port 0-65535')
+        .default(DEFAULT_PORTS[name]),
+      description: `Port to listen on; 0 picks a free one (default ${DEFAULT_PORTS[name]}).`,
+    },
+    logLevel: {
+      flag: 'log-level',
+      env: env('LOG_LEVEL'),
+      schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      description: 'Log level: trace, debug, info, warn, error, fatal or silent.',
+    },
+    artifactsDir: {
+      flag: 'artifacts-dir',
+      env: env('ARTIFACTS_DIR'),
+      schema: z.string().min(1).default(`.failmine/artifacts/${name}`),
+      description: 'Where this node stores artifacts it receives and produces.',
+    },
+    shutdownGraceMs: {
+      flag: 'shutdown-grace-ms',
+      env: env('SHUTDOWN_GRACE_MS'),
+      schema: z.coerce.number().int().min(0).default(3000),
+      description: 'How long in-flight calls may run after SIGTERM before they are cancelled.',
+    },
+  } satisfies ConfigSpec;
+}

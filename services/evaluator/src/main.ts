@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import {
+  ArtifactStore,
+  createLogger,
+  initTelemetry,
+  packageVersion,
+  parseConfig,
+  runMain,
+  startService,
+} from '@failmine/runtime';
+import { evaluatorConfigSpec } from './config.js';
+import { createServer } from './server.js';
+
+runMain('failmine-evaluator', async () => {
+  const config = parseConfig(evaluatorConfigSpec, {
+    argv: process.argv.slice(2),
+    env: process.env,
+    program: 'failmine-evaluator',
+    summary:
+      'failmine evaluator service: win/tie/loss against a reference, intervals, McNemar, gates and forgetting checks.',
+  });
+  const telemetry = initTelemetry({ serviceName: 'failmine-evaluator' });
+  const logger = createLogger('evaluator', config.logLevel);
+  const grpc = createServer({
+    version: packageVersion(import.meta.url),
+    graderAddress: config.graderAddress,
+    inferenceAddress: config.inferenceAddress,
+    artifacts: new ArtifactStore(config.artifactsDir),
+    logger,
+  });
+  await startService({ name: 'evaluator', ...config, grpc, logger, telemetry });
+});
