@@ -38,8 +38,10 @@ export type { GrpcServer, ServiceBinding } from './grpc-server.js';
 // Servers
 export { bindService, createGrpcServer } from './grpc-server.js';
 export type { CallContext, Handler, ServiceHandlers } from './handlers.js';
-export type { Logger } from './logger.js';
+export type { HealthStatus } from './health-check.js';
 // Observability
+export { checkHealth } from './health-check.js';
+export type { Logger } from './logger.js';
 export { createLogger } from './logger.js';
 export { runMain } from './run-main.js';
 export type { ServiceName } from './service-config.js';

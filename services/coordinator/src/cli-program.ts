@@ -1,0 +1,124 @@
+import { DEFAULT_PORTS, packageVersion, type ServiceName } from '@failmine/runtime';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { serve } from './commands/serve.js';
+
+/** Exit code of a command that exists in the CLI but whose issue has not landed yet. */
+export const EXIT_NOT_IMPLEMENTED = 2;
+
+const SERVICE_NAMES = Object.keys(DEFAULT_PORTS) as ServiceName[];
+
+/** What the CLI writes to; tests pass their own. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Signals the process exit code a command chose (commander actions cannot return one). */
+export class CliExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function notImplemented(command: string, issue: number, what: string, io: CliIo): never {
+  io.err(`failmine ${command}: not implemented yet (issue #${issue}: ${what}). Nothing was run.`);
+  throw new CliExit(EXIT_NOT_IMPLEMENTED);
+}
+
+function serviceList(value: string): ServiceName[] {
+  const names = value.split(',').map((s) => s.trim());
+  for (const n of names) {
+    if (!SERVICE_NAMES.includes(n as ServiceName)) {
+      throw new InvalidArgumentError(`unknown service "${n}"; known: ${SERVICE_NAMES.join(', ')}`);
+    }
+  }
+  return names as ServiceName[];
+}
+
+/** The `failmine` command line: the seed plan's commands and flags (kebab or snake_case). */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('failmine')
+    .description(
+      "Mine a model's real benchmark failures, train a LoRA adapter on them, and prove it helped.\n" +
+        'Snake_case flags of the seed plan (--learning_rate) are accepted as kebab-case (--learning-rate).',
+    )
+    .version(packageVersion(import.meta.url))
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run failmine --help for usage)');
+
+  program
+    .command('extract')
+    .description(
+      "Run the model on every problem of the categories' train splits; keep the failures as training-ready JSONL.",
+    )
+    .option('--model-path <dir>', 'HF model directory (e.g. checkpoints/phase1a_merged)')
+    .option('--output-dir <dir>', 'where <category>_training_ready.jsonl files go', 'data/phase1b2')
+    .option('--categories <list>', 'comma-separated: math, code, creativity', 'math')
+    .option('--limit <n>', 'only the first n problems per category (default: all)')
+    .action(() => notImplemented('extract', 8, 'the coordinator flow', io));
+
+  program
+    .command('train')
+    .description('Train a LoRA adapter on a training-ready JSONL set.')
+    .option('--model-name <dir>', 'base model HF directory')
+    .option('--dataset-path <glob>', 'training-ready JSONL file(s)')
+    .option('--output-dir <dir>', 'adapter output directory (e.g. checkpoints/phase1b2_math)')
+    .option('--num-train-epochs <n>', 'epochs', '2')
+    .option('--learning-rate <lr>', 'peak learning rate', '3e-6')
+    .action(() => notImplemented('train', 4, 'the trainer', io));
+
+  program
+    .command('validate')
+    .description('Compare base + adapter against a reference: win/tie/loss, failure rates, gates.')
+    .option('--model <dir>', 'base model HF directory')
+    .option('--adapter <dir>', 'PEFT adapter directory')
+    .option('--reference <ref>', 'base, a model directory, or a JSONL file of reference outputs', 'base')
+    .option('--categories <list>', 'comma-separated: math, code, creativity', 'math')
+    .action(() => notImplemented('validate', 7, 'the evaluator', io));
+
+  program
+    .command('run')
+    .description(
+      'Run every step of a plan file (extract, train, validate, expand, report) as a resumable run.',
+    )
+    .argument('<plan>', 'plan file (YAML or JSON)')
+    .action(() => notImplemented('run', 8, 'the coordinator flow', io));
+
+  program
+    .command('status')
+    .description("Show a run's progress from the database (all runs when none is named).")
+    .argument('[run]', 'run id')
+    .action(() => notImplemented('status', 8, 'run state in Postgres', io));
+
+  program
+    .command('report')
+    .description("Write a run's report (Markdown and self-contained HTML) with the cost table.")
+    .argument('[run]', 'run id (default: the latest)')
+    .action(() => notImplemented('report', 8, 'reports', io));
+
+  program
+    .command('grade')
+    .description('Grade a JSONL file of completions with one grader; one verdict line per input.')
+    .option('--grader <kind>', 'gsm8k, multiple-choice, code-exec or pairwise-judge')
+    .option('--input <file>', 'JSONL with id, completion and ground truth or a dataset ref')
+    .action(() => notImplemented('grade', 6, 'the graders', io));
+
+  program
+    .command('serve')
+    .description('Start the services as processes on loopback and show their health (the embedded topology).')
+    .addOption(
+      new Option('--services <list>', 'comma-separated subset of the services')
+        .argParser(serviceList)
+        .default(SERVICE_NAMES, 'all six'),
+    )
+    .option('--check', 'print the health table, stop the services and exit (0 when all are healthy)', false)
+    .option('--free-ports', 'listen on free ports instead of 50051-50056', false)
+    .option('--logs', "show the services' own JSON logs", false)
+    .action(async (opts: { services: ServiceName[]; check: boolean; freePorts: boolean; logs: boolean }) => {
+      const code = await serve(opts, io.out);
+      if (code !== 0) throw new CliExit(code);
+    });
+
+  return program;
+}

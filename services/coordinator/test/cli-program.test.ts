@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CommanderError } from 'commander';
+import { buildProgram, CliExit, EXIT_NOT_IMPLEMENTED } from '../src/cli-program.js';
+import { normalizeFlags } from '../src/normalize-flags.js';
+
+async function runCli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const program = buildProgram({ out: (l) => out.push(l), err: (l) => err.push(l) });
+  try {
+    await program.parseAsync(normalizeFlags(args), { from: 'user' });
+    return { code: 0, out, err };
+  } catch (e) {
+    if (e instanceof CliExit) return { code: e.code, out, err };
+    if (e instanceof CommanderError) return { code: e.exitCode === 0 ? 0 : 2, out, err };
+    throw e;
+  }
+}
+
+describe('failmine CLI', () => {
+  it('--help lists every command of the flow', async () => {
+    const { code, out } = await runCli(['--help']);
+    assert.equal(code, 0);
+    const help = out.join('\n');
+    for (const command of ['extract', 'train', 'validate', 'run', 'status', 'report', 'grade', 'serve']) {
+      assert.match(help, new RegExp(`^\\s+${command}\\b`, 'm'), `help lists ${command}`);
+    }
+  });
+
+  it('train --help shows the seed plan defaults (lr 3e-6, 2 epochs)', async () => {
+    const { out } = await runCli(['train', '--help']);
+    const help = out.join('\n');
+    assert.match(help, /--learning-rate <lr>.*\(default: "3e-6"\)/s);
+    assert.match(help, /--num-train-epochs <n>.*\(default: "2"\)/s);
+  });
+
+  it('an unimplemented command exits 2 with a clear message and no result', async () => {
+    const { code, out, err } = await runCli([
+      'train',
+      '--model_name',
+      'checkpoints/phase1a_merged',
+      '--learning_rate',
+      '3e-6',
+    ]);
+    assert.equal(code, EXIT_NOT_IMPLEMENTED);
+    assert.deepEqual(out, []);
+    assert.match(err.join('\n'), /failmine train: not implemented yet \(issue #4/);
+  });
+
+  it('an unknown flag is a usage error (exit 2) naming the flag', async () => {
+    const { code, err } = await runCli(['extract', '--bogus-flag']);
+    assert.equal(code, 2);
+    assert.match(err.join('\n'), /--bogus-flag/);
+  });
+
+  it('serve rejects an unknown service name', async () => {
+    const { code, err } = await runCli(['serve', '--services', 'dataset,nope']);
+    assert.equal(code, 2);
+    assert.match(err.join('\n'), /unknown service "nope"/);
+  });
+});
