@@ -9,6 +9,8 @@ import {
   type Logger,
   UnimplementedError,
 } from '@failmine/runtime';
+import { decodeSummarizeRequest, encodeEvaluation } from './evaluation-codec.js';
+import { summarize } from './summarize.js';
 
 /** What the evaluator service's handlers need. */
 export interface EvaluatorDeps {
@@ -36,9 +38,10 @@ export function createServer(deps: EvaluatorDeps): GrpcServer {
     async *compare() {
       throw notYet('Compare');
     },
-    summarize: async () => {
-      throw notYet('Summarize');
-    },
+    // Statistics and gates over outcomes the caller already graded.
+    summarize: async (request) => ({
+      evaluation: encodeEvaluation(summarize(decodeSummarizeRequest(request))),
+    }),
   });
   return createGrpcServer({ services: [evaluator, artifactService(deps.artifacts)], logger: deps.logger });
 }

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EvaluatorServiceClient } from '@failmine/contracts';
+import {
+  Category,
+  EvaluatorServiceClient,
+  GateOperator,
+  GateStatus,
+  Outcome,
+  type SummarizeRequest,
+} from '@failmine/contracts';
 import { ArtifactStore, callUnary, createClient, createLogger, type GrpcServer } from '@failmine/runtime';
 import { status } from '@grpc/grpc-js';
 import { createServer } from '../src/server.js';
@@ -38,13 +46,161 @@ describe('evaluator server', () => {
     assert.equal(res.info?.attributes.grader_address, 'g:1');
   });
 
-  it('answers UNIMPLEMENTED, not canned data, for RPCs of later issues', async () => {
-    await assert.rejects(
-      callUnary(client.summarize.bind(client), { outcomes: [], gates: [], breakdownBy: [] }),
-      (err: { code: number }) => {
-        assert.equal(err.code, status.UNIMPLEMENTED);
-        return true;
-      },
-    );
+  it('answers UNIMPLEMENTED, not canned data, for Compare (it needs inference and grader)', async () => {
+    const stream = client.compare({
+      evaluationId: 'e1',
+      candidate: undefined,
+      reference: undefined,
+      set: undefined,
+      forgettingSets: [],
+      gates: [],
+      sampling: undefined,
+      gradeOptions: undefined,
+    });
+    const [err] = (await once(stream, 'error')) as [{ code: number }];
+    assert.equal(err.code, status.UNIMPLEMENTED);
   });
+
+  const outcome = (
+    itemId: string,
+    candidateCorrect: boolean,
+    referenceCorrect: boolean,
+    subject: string,
+  ) => ({
+    itemId,
+    category: Category.CATEGORY_MATH,
+    candidateCorrect,
+    referenceCorrect,
+    labels: { subject },
+    judged: Outcome.OUTCOME_UNSPECIFIED,
+  });
+
+  /** 10 wins, 2 losses, 28 ties (20 both right, 8 both wrong) over two subjects. */
+  const outcomes = [
+    ...Array.from({ length: 10 }, (_, i) => outcome(`w${i}`, true, false, i < 6 ? 'algebra' : 'geometry')),
+    ...Array.from({ length: 2 }, (_, i) => outcome(`l${i}`, false, true, 'algebra')),
+    ...Array.from({ length: 20 }, (_, i) => outcome(`r${i}`, true, true, 'geometry')),
+    ...Array.from({ length: 8 }, (_, i) => outcome(`x${i}`, false, false, 'algebra')),
+  ];
+
+  it('summarizes outcomes: counts, intervals, McNemar, breakdown and the default gates', async () => {
+    const res = await callUnary(client.summarize.bind(client), {
+      outcomes,
+      gates: [],
+      breakdownBy: ['category', 'subject'],
+    });
+    const e = res.evaluation;
+    assert.ok(e?.overall);
+    const o = e.overall;
+    assert.equal(o.group, 'all');
+    assert.equal(o.items, 40);
+    assert.deepEqual([o.wins?.count, o.ties?.count, o.losses?.count], [10, 28, 2]);
+    assert.deepEqual([o.failureRateBefore?.count, o.failureRateAfter?.count], [18, 10]);
+    assert.equal(o.wins?.value, 0.25);
+    assert.ok((o.wins?.ciLow ?? 0) < 0.25 && (o.wins?.ciHigh ?? 0) > 0.25);
+    // b + c = 12 < 25: exact, p = 2·(C(12,0) + C(12,1) + C(12,2))/2¹² = 158/4096
+    assert.deepEqual(
+      { ...o.mcnemar, pValue: 0 },
+      { wins: 10, losses: 2, statistic: 2, pValue: 0, method: 'exact' },
+    );
+    assert.ok(Math.abs((o.mcnemar?.pValue ?? 0) - 158 / 4096) < 1e-12, `p = ${o.mcnemar?.pValue}`);
+    assert.deepEqual(
+      e.breakdown.map((g) => [g.group, g.items]),
+      [
+        ['category=math', 40],
+        ['subject=algebra', 16],
+        ['subject=geometry', 24],
+      ],
+    );
+    assert.deepEqual(
+      e.gates.map((g) => [g.gate?.metric, g.gate?.operator, g.status]),
+      [
+        ['tie_rate', GateOperator.GATE_OPERATOR_GREATER, GateStatus.GATE_STATUS_INCONCLUSIVE],
+        ['win_rate', GateOperator.GATE_OPERATOR_GREATER_OR_EQUAL, GateStatus.GATE_STATUS_INCONCLUSIVE],
+        ['loss_rate', GateOperator.GATE_OPERATOR_LESS, GateStatus.GATE_STATUS_PASS],
+        ['failure_rate_after', GateOperator.GATE_OPERATOR_BETWEEN, GateStatus.GATE_STATUS_INCONCLUSIVE],
+      ],
+    );
+    assert.match(e.gates[2]?.explanation ?? '', /^PASS: loss_rate = 0\.050 \(2\/40\)/);
+    assert.deepEqual(e.forgetting, []);
+  });
+
+  it('lets a pairwise judge decide an item, keeping it out of the failure rates', async () => {
+    const res = await callUnary(client.summarize.bind(client), {
+      outcomes: [
+        outcome('a', true, true, 's'),
+        { ...outcome('b', false, false, 's'), judged: Outcome.OUTCOME_LOSS },
+      ],
+      gates: [
+        {
+          name: 'no losses',
+          metric: 'loss_rate',
+          operator: GateOperator.GATE_OPERATOR_LESS_OR_EQUAL,
+          threshold: 0.9,
+          thresholdHigh: 0,
+        },
+      ],
+      breakdownBy: [],
+    });
+    const o = res.evaluation?.overall;
+    assert.deepEqual([o?.ties?.count, o?.losses?.count], [1, 1]);
+    assert.equal(o?.failureRateAfter?.total, 1);
+    assert.equal(res.evaluation?.gates[0]?.gate?.name, 'no losses');
+  });
+
+  const gate = {
+    name: '',
+    metric: 'win_rate',
+    operator: GateOperator.GATE_OPERATOR_GREATER,
+    threshold: 0.1,
+    thresholdHigh: 0,
+  };
+  const invalid: [string, SummarizeRequest, string][] = [
+    [
+      'an unknown gate metric',
+      { outcomes, gates: [gate, { ...gate, metric: 'accuracy' }], breakdownBy: [] },
+      'gates[1].metric',
+    ],
+    [
+      'a threshold outside [0, 1]',
+      { outcomes, gates: [{ ...gate, threshold: 1.2 }], breakdownBy: [] },
+      'gates[0].threshold',
+    ],
+    [
+      'an unspecified operator',
+      { outcomes, gates: [{ ...gate, operator: GateOperator.GATE_OPERATOR_UNSPECIFIED }], breakdownBy: [] },
+      'gates[0].operator',
+    ],
+    [
+      'a non-pairwise judged outcome',
+      {
+        outcomes: [
+          outcome('a', true, true, 's'),
+          { ...outcome('b', true, true, 's'), judged: Outcome.OUTCOME_CORRECT },
+        ],
+        gates: [],
+        breakdownBy: [],
+      },
+      'outcomes[1].judged',
+    ],
+    [
+      'a repeated item id',
+      { outcomes: [...outcomes, outcome('w3', true, true, 's')], gates: [], breakdownBy: [] },
+      'outcomes[40].item_id',
+    ],
+    ['no outcomes', { outcomes: [], gates: [], breakdownBy: [] }, 'outcomes'],
+    ['an empty breakdown key', { outcomes, gates: [], breakdownBy: ['subject', ''] }, 'breakdown_by[1]'],
+  ];
+  for (const [what, request, field] of invalid) {
+    it(`rejects ${what} with INVALID_ARGUMENT naming ${field}`, async () => {
+      await assert.rejects(
+        callUnary(client.summarize.bind(client), request),
+        (err: { code: number; details: string }) => {
+          assert.equal(err.code, status.INVALID_ARGUMENT);
+          assert.ok(err.details.startsWith(`${field}:`), err.details);
+          return true;
+        },
+      );
+    });
+  }
 });
