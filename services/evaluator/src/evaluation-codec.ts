@@ -17,6 +17,7 @@ import {
 } from '@failmine/contracts';
 import { InvalidArgumentError } from '@failmine/runtime';
 import type { ComparisonStats } from './comparison-stats.js';
+import { untrainedCategorySets } from './forgetting-check.js';
 import type { GateOperator as DomainOperator, GateStatus as DomainStatus, Gate, GateSpec } from './gates.js';
 import type { EvaluationSummary, SummarizeInput } from './summarize.js';
 import type { Rate } from './wilson-interval.js';
@@ -87,10 +88,17 @@ export function decodeGate(g: GateMessage): GateSpec {
 
 /** SummarizeRequest -> the domain's input. */
 export function decodeSummarizeRequest(req: SummarizeRequest): SummarizeInput {
+  const outcomes = req.outcomes.map((o, i) => decodeOutcome(o, `outcomes[${i}]`));
+  const trained = req.trainedCategories.map((c, i) => {
+    const label = categoryLabel(c);
+    if (label === undefined) throw new InvalidArgumentError(`trained_categories[${i}]: CATEGORY_UNSPECIFIED`);
+    return label;
+  });
   return {
-    outcomes: req.outcomes.map((o, i) => decodeOutcome(o, `outcomes[${i}]`)),
+    outcomes,
     gates: req.gates.map(decodeGate),
     breakdownBy: req.breakdownBy,
+    forgettingSets: trained.length === 0 ? [] : untrainedCategorySets(outcomes, trained),
   };
 }
 

@@ -88,6 +88,7 @@ describe('evaluator server', () => {
       outcomes,
       gates: [],
       breakdownBy: ['category', 'subject'],
+      trainedCategories: [],
     });
     const e = res.evaluation;
     assert.ok(e?.overall);
@@ -141,6 +142,7 @@ describe('evaluator server', () => {
         },
       ],
       breakdownBy: [],
+      trainedCategories: [],
     });
     const o = res.evaluation?.overall;
     assert.deepEqual([o?.ties?.count, o?.losses?.count], [1, 1]);
@@ -158,17 +160,22 @@ describe('evaluator server', () => {
   const invalid: [string, SummarizeRequest, string][] = [
     [
       'an unknown gate metric',
-      { outcomes, gates: [gate, { ...gate, metric: 'accuracy' }], breakdownBy: [] },
+      { outcomes, gates: [gate, { ...gate, metric: 'accuracy' }], breakdownBy: [], trainedCategories: [] },
       'gates[1].metric',
     ],
     [
       'a threshold outside [0, 1]',
-      { outcomes, gates: [{ ...gate, threshold: 1.2 }], breakdownBy: [] },
+      { outcomes, gates: [{ ...gate, threshold: 1.2 }], breakdownBy: [], trainedCategories: [] },
       'gates[0].threshold',
     ],
     [
       'an unspecified operator',
-      { outcomes, gates: [{ ...gate, operator: GateOperator.GATE_OPERATOR_UNSPECIFIED }], breakdownBy: [] },
+      {
+        outcomes,
+        gates: [{ ...gate, operator: GateOperator.GATE_OPERATOR_UNSPECIFIED }],
+        breakdownBy: [],
+        trainedCategories: [],
+      },
       'gates[0].operator',
     ],
     [
@@ -180,17 +187,54 @@ describe('evaluator server', () => {
         ],
         gates: [],
         breakdownBy: [],
+        trainedCategories: [],
       },
       'outcomes[1].judged',
     ],
     [
       'a repeated item id',
-      { outcomes: [...outcomes, outcome('w3', true, true, 's')], gates: [], breakdownBy: [] },
+      {
+        outcomes: [...outcomes, outcome('w3', true, true, 's')],
+        gates: [],
+        breakdownBy: [],
+        trainedCategories: [],
+      },
       'outcomes[40].item_id',
     ],
-    ['no outcomes', { outcomes: [], gates: [], breakdownBy: [] }, 'outcomes'],
-    ['an empty breakdown key', { outcomes, gates: [], breakdownBy: ['subject', ''] }, 'breakdown_by[1]'],
+    ['no outcomes', { outcomes: [], gates: [], breakdownBy: [], trainedCategories: [] }, 'outcomes'],
+    [
+      'an empty breakdown key',
+      { outcomes, gates: [], breakdownBy: ['subject', ''], trainedCategories: [] },
+      'breakdown_by[1]',
+    ],
   ];
+  it('checks the categories not trained on for forgetting', async () => {
+    const code = (id: string, cand: boolean, ref: boolean) => ({
+      ...outcome(id, cand, ref, 's'),
+      category: Category.CATEGORY_CODE,
+      labels: {},
+    });
+    const res = await callUnary(client.summarize.bind(client), {
+      outcomes: [
+        ...outcomes,
+        ...Array.from({ length: 10 }, (_, i) => code(`c${i}`, false, true)),
+        code('c-tie', true, true),
+      ],
+      gates: [],
+      breakdownBy: [],
+      trainedCategories: [Category.CATEGORY_MATH],
+    });
+    assert.deepEqual(
+      res.evaluation?.forgetting.map((f) => f.group),
+      ['category=code'],
+    );
+    assert.equal(res.evaluation?.forgettingFlags.length, 1);
+    assert.match(
+      res.evaluation?.forgettingFlags[0] ?? '',
+      /category=code: significant drop, 10 losses vs 0 wins/,
+    );
+  });
+
   for (const [what, request, field] of invalid) {
     it(`rejects ${what} with INVALID_ARGUMENT naming ${field}`, async () => {
       await assert.rejects(

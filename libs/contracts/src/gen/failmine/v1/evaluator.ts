@@ -288,6 +288,11 @@ export interface SummarizeRequest {
   gates: Gate[];
   /** Breakdown by these label keys (e.g. "category", "subject"). */
   breakdownBy: string[];
+  /**
+   * Categories the candidate was trained on; items of every other category (by their
+   * "category" label) are checked for forgetting. Empty: no forgetting check.
+   */
+  trainedCategories: Category[];
 }
 
 export interface SummarizeResponse {
@@ -2279,7 +2284,7 @@ export const CompareResponse: MessageFns<CompareResponse> = {
 };
 
 function createBaseSummarizeRequest(): SummarizeRequest {
-  return { outcomes: [], gates: [], breakdownBy: [] };
+  return { outcomes: [], gates: [], breakdownBy: [], trainedCategories: [] };
 }
 
 export const SummarizeRequest: MessageFns<SummarizeRequest> = {
@@ -2292,6 +2297,13 @@ export const SummarizeRequest: MessageFns<SummarizeRequest> = {
     }
     for (const v of message.breakdownBy) {
       writer.uint32(26).string(v!);
+    }
+    if (message.trainedCategories.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.trainedCategories) {
+        writer.int32(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -2333,6 +2345,24 @@ export const SummarizeRequest: MessageFns<SummarizeRequest> = {
             message.breakdownBy.push(reader.string());
             continue;
           }
+          case 4: {
+            if (tag === 32) {
+              message.trainedCategories.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.trainedCategories.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2356,6 +2386,11 @@ export const SummarizeRequest: MessageFns<SummarizeRequest> = {
         : globalThis.Array.isArray(object?.breakdown_by)
         ? object.breakdown_by.map((e: any) => globalThis.String(e))
         : [],
+      trainedCategories: globalThis.Array.isArray(object?.trainedCategories)
+        ? object.trainedCategories.map((e: any) => categoryFromJSON(e))
+        : globalThis.Array.isArray(object?.trained_categories)
+        ? object.trained_categories.map((e: any) => categoryFromJSON(e))
+        : [],
     };
   },
 
@@ -2370,6 +2405,9 @@ export const SummarizeRequest: MessageFns<SummarizeRequest> = {
     if (message.breakdownBy?.length) {
       obj.breakdownBy = message.breakdownBy;
     }
+    if (message.trainedCategories?.length) {
+      obj.trainedCategories = message.trainedCategories.map((e) => categoryToJSON(e));
+    }
     return obj;
   },
 
@@ -2381,6 +2419,7 @@ export const SummarizeRequest: MessageFns<SummarizeRequest> = {
     message.outcomes = object.outcomes?.map((e) => ItemOutcome.fromPartial(e)) || [];
     message.gates = object.gates?.map((e) => Gate.fromPartial(e)) || [];
     message.breakdownBy = object.breakdownBy?.map((e) => e) || [];
+    message.trainedCategories = object.trainedCategories?.map((e) => e) || [];
     return message;
   },
 };
