@@ -51,4 +51,4 @@ for (const file of readdirSync(v1)
 lines.push("export { descriptorSetPath, loadDescriptorSet } from './descriptor-set.js';");
 const indexPath = join(contracts, 'src/index.ts');
 writeFileSync(indexPath, `${lines.join('\n')}\n`);
-run(bin('biome'), ['format', '--write', indexPath]);
+run(bin('biome'), ['check', '--write', indexPath]);
