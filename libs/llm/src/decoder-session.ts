@@ -37,6 +37,7 @@ export class DecoderSession {
     readonly session: ort.InferenceSession,
     readonly kvCache: boolean,
     readonly device: Device,
+    private readonly parameters: number[],
   ) {}
 
   /** Builds the graph from config + weights and creates the session. */
@@ -49,6 +50,7 @@ export class DecoderSession {
     const g = new GraphBuilder(`${config.model_type}_decoder`);
     buildDecoder(g, config, weights, { kvCache });
     const bytes = g.toBytes();
+    const counts = [...weights.values()].map((t) => t.data.length);
     const threads = options.threads ?? availableParallelism();
     const base: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: threads,
@@ -57,13 +59,13 @@ export class DecoderSession {
     if (options.device === 'cuda') {
       try {
         const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cuda'] });
-        return new DecoderSession(config, session, kvCache, 'cuda');
+        return new DecoderSession(config, session, kvCache, 'cuda', counts);
       } catch (err) {
         process.emitWarning(`CUDA execution provider unavailable, running on CPU: ${(err as Error).message}`);
       }
     }
     const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] });
-    return new DecoderSession(config, session, kvCache, 'cpu');
+    return new DecoderSession(config, session, kvCache, 'cpu', counts);
   }
 
   /** An empty cache (past length 0) for a batch. */
@@ -107,6 +109,11 @@ export class DecoderSession {
         next.set(name.replace('present.', 'past_key_values.'), tensor as ort.Tensor);
     }
     return { logits: out.logits as ort.Tensor, cache: next };
+  }
+
+  /** Element counts of the weights the session was built from, one per tensor. */
+  parameterCounts(): number[] {
+    return this.parameters;
   }
 
   /** Frees the native session. */

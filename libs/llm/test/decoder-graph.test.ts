@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DecoderSession } from '../src/decoder-session.js';
-import { type DecoderConfig, parseDecoderConfig } from '../src/model-config.js';
-import { randomWeights } from './support/random-decoder.js';
+import { parseDecoderConfig } from '../src/model-config.js';
 import { referenceLogits } from './support/reference-forward.js';
+import { randomWeights } from './support/tiny-model-fixture.js';
 
 const llama = parseDecoderConfig({
   model_type: 'llama',

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { DecoderSession } from '../src/decoder-session.js';
 import { type GenerationConfig, generate } from '../src/generation/generate.js';
 import { parseDecoderConfig } from '../src/model-config.js';
-import { randomWeights } from './support/random-decoder.js';
 import { referenceLogits } from './support/reference-forward.js';
+import { randomWeights } from './support/tiny-model-fixture.js';
 
 const config = parseDecoderConfig({
   model_type: 'llama',

@@ -1,0 +1,61 @@
+// The public API of @failmine/llm. Every export here is a promise to other packages: add one only
+// when a second package needs it.
+// A blank line after each group's comment keeps biome's export sorting inside the group.
+
+// HF model directories: config.json + safetensors + tokenizer files, read checked and written loadable.
+
+export { checkDecoderWeights, expectedDecoderWeights } from './expected-weights.js';
+export type { HfModel, HfModelToWrite } from './hf-directory.js';
+export { readHfDirectory, writeHfDirectory } from './hf-directory.js';
+
+// Safetensors files (F32, F16, BF16 on disk; float32 in memory), single and sharded.
+
+export type { SafetensorsDType } from './safetensors-dtype.js';
+export { readShardedSafetensors } from './safetensors-index.js';
+export type { SafetensorsContents, SafetensorsHeader, SafetensorsTensorInfo } from './safetensors-reader.js';
+export { readSafetensors, readSafetensorsHeader } from './safetensors-reader.js';
+export type { SafetensorsWriteOptions, ShardedWriteOptions } from './safetensors-writer.js';
+export { writeSafetensors, writeShardedSafetensors } from './safetensors-writer.js';
+
+// Tokenizer (tokenizer.json + tokenizer_config.json) and chat templates.
+
+export type { ChatMessage, TokenizerFiles } from './tokenizer.js';
+export { HfTokenizer, loadTokenizer } from './tokenizer.js';
+
+// Model configuration and weights.
+
+export type { DecoderConfig, Llama3RopeScaling, ModelType } from './model-config.js';
+export { parseDecoderConfig, ropeInverseFrequencies, SUPPORTED_MODEL_TYPES } from './model-config.js';
+export type { Weights, WeightTensor } from './weights.js';
+
+// The decoder as an ONNX graph, and its onnxruntime session.
+
+export type { DecoderGraphOptions } from './decoder-graph.js';
+export { buildDecoder } from './decoder-graph.js';
+export type { DecoderSessionOptions, DecoderStep, Device, KvCache } from './decoder-session.js';
+export { DecoderSession } from './decoder-session.js';
+
+// Generation: batched loop, logits processors, sampler, stopping.
+
+// Building blocks of new models: a character tokenizer and HF-style initialization.
+export { CHAR_SPECIAL_TOKENS, charTokenizerFiles } from './char-tokenizer.js';
+export type {
+  GenerateHooks,
+  GenerationConfig,
+  GenerationInput,
+  GenerationOutput,
+  GenerationTokenizer,
+} from './generation/generate.js';
+export { generate, processorsFor } from './generation/generate.js';
+export type { LogitsProcessor } from './generation/logits-processors.js';
+export {
+  applyProcessors,
+  softmax,
+  temperatureProcessor,
+  topKProcessor,
+  topPProcessor,
+} from './generation/logits-processors.js';
+export { argmax, sampleFromLogits, seededRandom } from './generation/sampler.js';
+export type { FinishReason } from './generation/stopping.js';
+export { findStop } from './generation/stopping.js';
+export { initDecoderWeights } from './init-weights.js';
