@@ -1,10 +1,10 @@
 import { checkHealth, type HealthStatus, type ServiceName } from '@failmine/runtime';
+import type { ProcessExit } from './spawn-service.js';
 import {
-  type ProcessExit,
   type ServiceProcess,
-  type StartOptions,
+  type StartServiceOptions,
   startServiceProcess,
-} from './service-process.js';
+} from './start-service-process.js';
 
 /** All six services, in the order the flow uses them. */
 export const ALL_SERVICES: readonly ServiceName[] = [
@@ -31,9 +31,15 @@ export interface Topology {
   services: ServiceProcess[];
   /** Address of a running service kind. */
   address(name: ServiceName): string;
-  /** SIGTERM to every service; resolves with how each ended. */
+  /**
+   * SIGTERM to every service; resolves with how each ended. Rejects, quoting their stderr, if
+   * any is still running after STOP_TIMEOUT_MS (it is SIGKILLed then).
+   */
   stop(): Promise<Record<string, ProcessExit>>;
 }
+
+// Longer than a service's default shutdown grace (3 s), so a drain in progress can finish.
+const STOP_TIMEOUT_MS = 10_000;
 
 /**
  * Starts services concurrently as real processes (free ports by default). If any fails to
@@ -41,13 +47,13 @@ export interface Topology {
  */
 export async function startTopology(
   names: readonly ServiceName[] = ALL_SERVICES,
-  options: (name: ServiceName) => StartOptions = () => ({}),
+  options: (name: ServiceName) => StartServiceOptions = () => ({}),
 ): Promise<Topology> {
   const started = await Promise.allSettled(names.map((n) => startServiceProcess(n, options(n))));
   const services = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
+    await Promise.allSettled(services.map((s) => s.stop('SIGKILL')));
     throw failed.reason;
   }
   return {
@@ -58,8 +64,12 @@ export async function startTopology(
       return found.address;
     },
     async stop() {
-      const exits = await Promise.all(services.map((s) => s.stop()));
-      return Object.fromEntries(services.map((s, i) => [s.name, exits[i] as ProcessExit]));
+      const stopped = await Promise.allSettled(services.map((s) => s.stop('SIGTERM', STOP_TIMEOUT_MS)));
+      const failures = stopped.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+      if (failures.length > 0) throw new Error(failures.join('\n'));
+      return Object.fromEntries(
+        services.map((s, i) => [s.name, (stopped[i] as PromiseFulfilledResult<ProcessExit>).value]),
+      );
     },
   };
 }

@@ -40,6 +40,10 @@ export async function serve(options: ServeOptions, out: (line: string) => void):
   const topology = await startTopology(options.services, (name) => ({
     port: options.freePorts ? 0 : DEFAULT_PORTS[name],
     inheritLogs: options.logs,
+    // The user's environment (FAILMINE_*, OTEL_*, DATABASE_URL) and working directory (relative
+    // artifacts dirs) must reach the services, unlike in the hermetic e2e tests.
+    scrubEnv: false,
+    cwd: process.cwd(),
   }));
   let rows: ServiceHealthRow[];
   try {
