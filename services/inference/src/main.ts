@@ -9,6 +9,8 @@ import {
   startService,
 } from '@failmine/runtime';
 import { inferenceConfigSpec } from './config.js';
+import { GenerationBatcher } from './generation-batcher.js';
+import { ModelRegistry } from './model-registry.js';
 import { createServer } from './server.js';
 
 runMain('failmine-inference', async () => {
@@ -21,10 +23,18 @@ runMain('failmine-inference', async () => {
   });
   const telemetry = initTelemetry({ serviceName: 'failmine-inference' });
   const logger = createLogger('inference', config.logLevel);
+  const registry = new ModelRegistry(config.device, logger, config.threads || undefined);
+  if (config.model) await registry.load(config.model);
   const grpc = createServer({
     version: packageVersion(import.meta.url),
     device: config.device,
     maxBatchSize: config.maxBatchSize,
+    registry,
+    batcher: new GenerationBatcher({
+      maxBatchSize: config.maxBatchSize,
+      maxWaitMs: config.maxWaitMs,
+      logger,
+    }),
     artifacts: new ArtifactStore(config.artifactsDir),
     logger,
   });
