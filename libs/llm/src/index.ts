@@ -59,3 +59,6 @@ export { argmax, sampleFromLogits, seededRandom } from './generation/sampler.js'
 export type { FinishReason } from './generation/stopping.js';
 export { findStop } from './generation/stopping.js';
 export { initDecoderWeights } from './init-weights.js';
+
+// Export for other runtimes: an HF directory plus onnx/model.onnx (optimum names, KV cache).
+export { ONNX_MODEL_FILE, writeOnnxExport } from './onnx-export.js';

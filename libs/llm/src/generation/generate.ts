@@ -140,9 +140,10 @@ export async function generate(
     step = await session.forward(int64(stepIds), int64(mask), int64(stepPos), B, cache);
     cache = step.cache;
   }
+  const lazyText = config.stop.length === 0 && !hooks.onDelta;
   return rows.map((r) => ({
     id: r.input.id,
-    text: r.text,
+    text: lazyText ? tokenizer.decode(r.generated) : r.text,
     tokenIds: r.generated,
     finishReason: r.done ?? 'length',
     promptTokens: r.input.promptIds.length,
@@ -163,6 +164,8 @@ function advance(
     return;
   }
   row.generated.push(token);
+  // Text is only needed per step for stop strings and streaming; otherwise decode once at the end.
+  if (config.stop.length === 0 && !hooks.onDelta) return;
   const before = row.text.length;
   const full = tokenizer.decode(row.generated);
   const cut = findStop(full, config.stop, before);
