@@ -34,20 +34,16 @@ type ClientConstructor<C> = new (
  */
 export function createClient<C>(Ctor: ClientConstructor<C>, address: string, options: ClientOptions = {}): C {
   const maxAttempts = Math.max(1, Math.min(options.maxAttempts ?? 5, 5));
-  const serviceConfig = {
-    methodConfig: [
-      {
-        name: [{}],
-        retryPolicy: {
-          maxAttempts,
-          initialBackoff: '0.1s',
-          maxBackoff: '2s',
-          backoffMultiplier: 2,
-          retryableStatusCodes: ['UNAVAILABLE'],
-        },
-      },
-    ],
+  const retryPolicy = {
+    maxAttempts,
+    initialBackoff: '0.1s',
+    maxBackoff: '2s',
+    backoffMultiplier: 2,
+    retryableStatusCodes: ['UNAVAILABLE'],
   };
+  // NOTE: grpc-js rejects a retry policy with maxAttempts < 2 when the channel is built
+  // (the constructor throws), so "no retries" means no retry policy at all.
+  const serviceConfig = { methodConfig: [{ name: [{}], ...(maxAttempts > 1 ? { retryPolicy } : {}) }] };
   const interceptors: Interceptor[] = [tracingClientInterceptor];
   if (options.unaryDeadlineMs) interceptors.push(defaultDeadline(options.unaryDeadlineMs));
   return new Ctor(address, credentials.createInsecure(), {
@@ -89,11 +85,29 @@ export function callUnary<Req, Res>(
   settings: CallSettings = {},
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
-    const call = method(request, settings.metadata ?? new Metadata(), callOptions(settings), (err, res) =>
-      err ? reject(err) : resolve(res),
-    );
-    settings.signal?.addEventListener('abort', () => call.cancel(), { once: true });
+    let release = () => {};
+    const call = method(request, settings.metadata ?? new Metadata(), callOptions(settings), (err, res) => {
+      release();
+      err ? reject(err) : resolve(res);
+    });
+    release = cancelOnAbort(call, settings.signal);
   });
+}
+
+/**
+ * Cancels `call` when `signal` aborts, at once if it already has; returns the function that
+ * drops the listener once the call is over, so that one long-lived signal shared by many
+ * calls (a whole run's) does not pile up listeners that keep finished calls alive.
+ */
+function cancelOnAbort(call: { cancel(): void }, signal: AbortSignal | undefined): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    call.cancel();
+    return () => {};
+  }
+  const cancel = () => call.cancel();
+  signal.addEventListener('abort', cancel, { once: true });
+  return () => signal.removeEventListener('abort', cancel);
 }
 
 /** Streams requests into a client-streaming call (with backpressure) and awaits its response. */
@@ -107,14 +121,24 @@ export async function callClientStream<Req, Res>(
   settings: CallSettings = {},
 ): Promise<Res> {
   let call!: ClientWritableStream<Req>;
+  let finished = false;
+  let release = () => {};
   const response = new Promise<Res>((resolve, reject) => {
-    call = method(settings.metadata ?? new Metadata(), callOptions(settings), (err, res) =>
-      err ? reject(err) : resolve(res),
-    );
+    call = method(settings.metadata ?? new Metadata(), callOptions(settings), (err, res) => {
+      finished = true;
+      release();
+      err ? reject(err) : resolve(res);
+    });
   });
-  settings.signal?.addEventListener('abort', () => call.cancel(), { once: true });
+  // The call can fail (server error, cancel) while the loop below awaits the source; mark the
+  // rejection handled now, `return response` still reports it.
+  response.catch(() => {});
+  release = cancelOnAbort(call, settings.signal);
   try {
     for await (const req of requests) {
+      // Once the call is over nobody reads what we write: stop pulling from the source
+      // (which may be endless, or a large file).
+      if (finished) break;
       if (!call.write(req)) await Promise.race([once(call, 'drain'), response]);
     }
     call.end();

@@ -77,9 +77,39 @@ let reflectionService: ReflectionService | undefined;
 // The descriptor set covers failmine.v1; the health proto comes from grpc-health-check so that
 // grpcurl can describe it too. Built once per process: parsing descriptors is not free.
 function reflection(): ReflectionService {
-  reflectionService ??= new ReflectionService({
-    ...loadFileDescriptorSetFromBuffer(loadDescriptorSet()),
-    ...loadSync(healthProtoPath),
-  });
+  if (reflectionService) return reflectionService;
+  const set = loadDescriptorSet();
+  const failmine = loadFileDescriptorSetFromBuffer(set);
+  // NOTE: proto-loader merges the set into one made-up file named after its last file (every
+  // failmine type "lives" in failmine/v1/inference.proto), which reflection would then
+  // serve for any symbol. Reflection indexes the files it finds on the types, so give every
+  // type the set's real files instead.
+  const files = splitDescriptorSet(set);
+  for (const type of Object.values(failmine))
+    if ('fileDescriptorProtos' in type) type.fileDescriptorProtos = files;
+  reflectionService = new ReflectionService({ ...failmine, ...loadSync(healthProtoPath) });
   return reflectionService;
+}
+
+// A FileDescriptorSet is `repeated FileDescriptorProto file = 1`: a run of (tag 0x0a, varint
+// length, bytes) records whose bytes are each file's encoded FileDescriptorProto.
+function splitDescriptorSet(set: Buffer): Buffer[] {
+  const files: Buffer[] = [];
+  let at = 0;
+  const varint = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = set[at++];
+      if (byte === undefined) throw new Error('truncated FileDescriptorSet');
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < set.length) {
+    if (varint() !== 0x0a) throw new Error('unexpected field in FileDescriptorSet');
+    const length = varint();
+    files.push(set.subarray(at, at + length));
+    at += length;
+  }
+  return files;
 }

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import type {
   handleBidiStreamingCall,
   handleClientStreamingCall,
@@ -122,7 +123,7 @@ export function adaptHandler(method: MethodShape, handler: unknown, logger: Logg
       const { span, ctx } = startServerSpan(path, call.metadata);
       void context.with(ctx, async () => {
         try {
-          const res = await fn(call, callContext(call, path, logger));
+          const res = await fn(requestsOf(call), callContext(call, path, logger));
           endRpcSpan(span, 0);
           callback(null, res);
         } catch (err) {
@@ -140,7 +141,7 @@ export function adaptHandler(method: MethodShape, handler: unknown, logger: Logg
     void context.with(ctx, async () => {
       const cctx = callContext(call, path, logger);
       try {
-        for await (const msg of fn(call, cctx)) {
+        for await (const msg of fn(requestsOf(call), cctx)) {
           if (cctx.signal.aborted) break;
           if (!call.write(msg)) await once(call, 'drain', { signal: cctx.signal });
         }
@@ -152,6 +153,15 @@ export function adaptHandler(method: MethodShape, handler: unknown, logger: Logg
     });
   };
   return h;
+}
+
+/**
+ * The call's incoming messages as an async iterable that does not destroy the call when the
+ * client half-closes. NOTE: iterating the call itself would: Node's readable iterator destroys
+ * the stream once it ends, so the response (status, trailing messages) could never be sent.
+ */
+function requestsOf(call: Readable): AsyncIterable<unknown> {
+  return call.iterator({ destroyOnReturn: false });
 }
 
 function failStream(

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { FailmineError } from './errors.js';
 
@@ -15,13 +16,21 @@ export function toServiceError(err: unknown, logger: Logger, method: string): Pa
       logger.error({ err, method }, err.message);
     return { code: err.code, details: err.message, metadata: new Metadata() };
   }
-  const traceId = trace.getActiveSpan()?.spanContext().traceId ?? 'none';
+  const traceId = activeTraceId() ?? randomBytes(16).toString('hex');
   logger.error({ err, method, traceId }, 'internal error');
   return {
     code: status.INTERNAL,
     details: `internal error in ${method}; see the service log for trace id ${traceId}`,
     metadata: new Metadata(),
   };
+}
+
+// Without a tracer provider (telemetry off, or never started) the active span is missing or
+// carries the all-zero invalid id: the caller then gets a fresh random id in the same format,
+// which the log line repeats, instead of "none" or zeros that match every other fault.
+function activeTraceId(): string | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
 }
 
 /** True for errors that already carry a gRPC status (e.g. from a downstream call). */

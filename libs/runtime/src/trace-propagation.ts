@@ -60,8 +60,10 @@ export function extractTraceContext(metadata: Metadata): Context {
 }
 
 /** Starts the SERVER span of an incoming call, as a child of the caller's span. */
-export function startServerSpan(method: string, metadata: Metadata): { span: Span; ctx: Context } {
+export function startServerSpan(path: string, metadata: Metadata): { span: Span; ctx: Context } {
   const parent = extractTraceContext(metadata);
+  // Named without the path's leading slash, as the CLIENT span is: one RPC, one name.
+  const method = path.replace(/^\//, '');
   const span = trace
     .getTracer(TRACER)
     .startSpan(
