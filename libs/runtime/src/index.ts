@@ -19,6 +19,7 @@ export { callClientStream, callUnary, createClient } from './client.js';
 export type { ConfigField, ConfigOf, ConfigSpec } from './config.js';
 // Configuration and process entry
 export { ConfigError, HelpRequested, parseConfig, usage } from './config.js';
+export { DIRECTORY_MEDIA_TYPE, packDirectory, unpackDirectoryArtifact } from './directory-artifact.js';
 // Errors and their gRPC status codes
 export {
   AlreadyExistsError,

@@ -16,6 +16,7 @@ import {
   type Logger,
   NotFoundError,
   UnimplementedError,
+  unpackDirectoryArtifact,
 } from '@failmine/runtime';
 import { generateStream } from './generate-stream.js';
 import type { GenerationBatcher } from './generation-batcher.js';
@@ -74,19 +75,21 @@ export function createServer(deps: InferenceDeps): GrpcServer {
       const source = req.model?.source;
       if (!source)
         throw new InvalidArgumentError('model.source: give model.path (an HF directory on this node)');
-      if (source.$case === 'artifact') {
-        throw new UnimplementedError(
-          'model.artifact: loading a model streamed as an artifact is not implemented yet (issue #3)',
-        );
-      }
       if ((req.model?.adapters.length ?? 0) > 0) {
         throw new UnimplementedError('model.adapters: LoRA adapters are not implemented yet (issue #4)');
       }
       if (req.device !== '' && req.device !== 'cpu' && req.device !== 'cuda') {
         throw new InvalidArgumentError(`device: "${req.device}" is not cpu or cuda`);
       }
-      const model = await registry.load(source.path, {
-        modelId: req.modelId,
+      // An artifact is a model directory packed with packDirectory and uploaded to this node's
+      // ArtifactService first; it is unpacked once and then loaded like a path.
+      const path =
+        source.$case === 'path'
+          ? source.path
+          : await unpackDirectoryArtifact(deps.artifacts, source.artifact.sha256);
+      const defaultId = source.$case === 'artifact' ? source.artifact.name.replace(/\.tar$/, '') : '';
+      const model = await registry.load(path, {
+        modelId: req.modelId || defaultId,
         ...(req.device ? { device: req.device as Device } : {}),
       });
       return {

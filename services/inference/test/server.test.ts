@@ -4,12 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  ArtifactServiceClient,
   type Completion,
   FinishReason,
   type GenerateRequest,
   InferenceServiceClient,
 } from '@failmine/contracts';
-import { ArtifactStore, callUnary, createClient, createLogger, type GrpcServer } from '@failmine/runtime';
+import {
+  ArtifactStore,
+  callClientStream,
+  callUnary,
+  chunkBuffer,
+  createClient,
+  createLogger,
+  DIRECTORY_MEDIA_TYPE,
+  type GrpcServer,
+  packDirectory,
+} from '@failmine/runtime';
 import { status } from '@grpc/grpc-js';
 import { GenerationBatcher } from '../src/generation-batcher.js';
 import { ModelRegistry } from '../src/model-registry.js';
@@ -33,6 +44,7 @@ describe('inference server', () => {
   let modelDir: string;
   let grpc: GrpcServer;
   let client: InferenceServiceClient;
+  let port: number;
 
   before(async () => {
     modelDir = await writeTinyModelDir();
@@ -47,7 +59,7 @@ describe('inference server', () => {
       artifacts: new ArtifactStore(dir),
       logger,
     });
-    const port = await grpc.listen('127.0.0.1', 0);
+    port = await grpc.listen('127.0.0.1', 0);
     client = createClient(InferenceServiceClient, `127.0.0.1:${port}`, { unaryDeadlineMs: 30_000 });
   });
 
@@ -154,6 +166,42 @@ describe('inference server', () => {
         return true;
       },
     );
+  });
+
+  it('loads a model directory uploaded as an artifact (no shared file system)', async () => {
+    const address = `127.0.0.1:${port}`;
+    const artifacts = createClient(ArtifactServiceClient, address);
+    const packed = await packDirectory(modelDir);
+    const uploaded = await callClientStream(
+      artifacts.upload.bind(artifacts),
+      [...chunkBuffer(packed, { name: 'uploaded-llama.tar', mediaType: DIRECTORY_MEDIA_TYPE })].map(
+        (chunk) => ({ chunk }),
+      ),
+    );
+    artifacts.close();
+    const res = await callUnary(client.loadModel.bind(client), {
+      model: {
+        source: { $case: 'artifact', artifact: uploaded.ref as NonNullable<typeof uploaded.ref> },
+        adapters: [],
+        displayName: '',
+      },
+      modelId: '',
+      device: '',
+    });
+    assert.equal(res.modelId, 'uploaded-llama');
+    const [fromArtifact] = await generateAll(client, {
+      modelId: 'uploaded-llama',
+      prompts: [{ id: '3', text: 'abc 3', messages: [] }],
+      sampling,
+      streamTokens: false,
+    });
+    const [fromPath] = await generateAll(client, {
+      modelId: 'tiny',
+      prompts: [{ id: '3', text: 'abc 3', messages: [] }],
+      sampling,
+      streamTokens: false,
+    });
+    assert.equal(fromArtifact?.text, fromPath?.text);
   });
 
   it('answers NOT_FOUND for a model that is not loaded and for a missing directory', async () => {
