@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { GraphBuilder } from '@failmine/onnx-graph';
 import * as ort from 'onnxruntime-node';
-import { buildDecoder } from './decoder-graph.js';
+import { buildDecoder, type DecoderGraphOptions } from './decoder-graph.js';
 import type { DecoderConfig } from './model-config.js';
 import type { Weights } from './weights.js';
 
@@ -25,6 +25,8 @@ export interface DecoderSessionOptions {
   device?: Device;
   /** Intra-op threads; defaults to the machine's cores (ORT's own default is ~1 here). */
   threads?: number;
+  /** Passed to buildDecoder, e.g. loraLinearHook(adapter, { trainable: false }) for base + adapter. */
+  linearHook?: DecoderGraphOptions['linearHook'];
 }
 
 /**
@@ -48,7 +50,7 @@ export class DecoderSession {
   ): Promise<DecoderSession> {
     const kvCache = options.kvCache ?? true;
     const g = new GraphBuilder(`${config.model_type}_decoder`);
-    buildDecoder(g, config, weights, { kvCache });
+    buildDecoder(g, config, weights, { kvCache, linearHook: options.linearHook });
     const bytes = g.toBytes();
     const counts = [...weights.values()].map((t) => t.data.length);
     const threads = options.threads ?? availableParallelism();

@@ -35,10 +35,25 @@ export { buildDecoder } from './decoder-graph.js';
 export type { DecoderSessionOptions, DecoderStep, Device, KvCache } from './decoder-session.js';
 export { DecoderSession } from './decoder-session.js';
 
+// LoRA adapters in PEFT's format: config and init, the decoder-graph hook (inference or training
+// inputs, dropout masks), the adapter directory (read checked, written deterministic), and merging.
+
+export type { LoraConfig, LoraConfigInput, LoraTargetModule } from './lora-config.js';
+export { createLoraConfig, LORA_TARGET_MODULES, loraScaling } from './lora-config.js';
+export type { LinearHook, LoraHookOptions } from './lora-graph.js';
+export { loraDropoutMaskName, loraDropoutMasks, loraLinearHook } from './lora-graph.js';
+export { mergeLoraAdapter, writeMergedHfDirectory } from './lora-merge.js';
+export type { LoraAdapter, LoraModule } from './lora-weights.js';
+export { initLoraAdapter, loraKey, loraModules } from './lora-weights.js';
+export {
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  readLoraAdapter,
+  writeLoraAdapter,
+} from './peft-adapter.js';
+
 // Generation: batched loop, logits processors, sampler, stopping.
 
-// Building blocks of new models: a character tokenizer and HF-style initialization.
-export { CHAR_SPECIAL_TOKENS, charTokenizerFiles } from './char-tokenizer.js';
 export type {
   GenerateHooks,
   GenerationConfig,
@@ -58,7 +73,12 @@ export {
 export { argmax, sampleFromLogits, seededRandom } from './generation/sampler.js';
 export type { FinishReason } from './generation/stopping.js';
 export { findStop } from './generation/stopping.js';
+
+// Building blocks of new models: a character tokenizer and HF-style initialization.
+
+export { CHAR_SPECIAL_TOKENS, charTokenizerFiles } from './char-tokenizer.js';
 export { initDecoderWeights } from './init-weights.js';
 
 // Export for other runtimes: an HF directory plus onnx/model.onnx (optimum names, KV cache).
+
 export { ONNX_MODEL_FILE, writeOnnxExport } from './onnx-export.js';
