@@ -23,6 +23,7 @@ runMain('failmine-dataset', async () => {
   const grpc = createServer({
     version: packageVersion(import.meta.url),
     dataDir: config.dataDir,
+    outputDir: config.outputDir,
     artifacts: new ArtifactStore(config.artifactsDir),
     logger,
   });
