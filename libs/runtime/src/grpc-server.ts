@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { loadDescriptorSet } from '@failmine/contracts';
 import {
   Server,
@@ -6,7 +7,7 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
+import type { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { adaptHandler, type ServiceHandlers } from './handlers.js';
@@ -87,7 +88,12 @@ function reflection(): ReflectionService {
   const files = splitDescriptorSet(set);
   for (const type of Object.values(failmine))
     if ('fileDescriptorProtos' in type) type.fileDescriptorProtos = files;
-  reflectionService = new ReflectionService({ ...failmine, ...loadSync(healthProtoPath) });
+  // Required lazily: @grpc/reflection takes most of a second to load, which processes that
+  // never build a server (the CLI, domain tests importing errors from here) should not pay.
+  const { ReflectionService: Reflection } = createRequire(import.meta.url)(
+    '@grpc/reflection',
+  ) as typeof import('@grpc/reflection');
+  reflectionService = new Reflection({ ...failmine, ...loadSync(healthProtoPath) });
   return reflectionService;
 }
 

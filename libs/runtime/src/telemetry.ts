@@ -1,12 +1,4 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import {
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /** A started telemetry pipeline; shutdown() flushes spans still buffered. */
 export interface Telemetry {
@@ -21,11 +13,19 @@ export interface Telemetry {
  * and nowhere otherwise. Context propagation (W3C traceparent) is always on, so a process
  * that exports nothing still passes its caller's trace on to the services it calls.
  */
-export function initTelemetry(options: {
+export async function initTelemetry(options: {
   serviceName: string;
   env?: NodeJS.ProcessEnv;
   exporter?: SpanExporter;
-}): Telemetry {
+}): Promise<Telemetry> {
+  // Loaded here, not at the top: the SDK takes about a second to import, and every process
+  // that only parses flags (--help, bad config) or never starts telemetry would pay for it.
+  const [{ NodeSDK }, { resourceFromAttributes }, { BatchSpanProcessor, SimpleSpanProcessor }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/sdk-trace-base'),
+    ]);
   const env = options.env ?? process.env;
   const processors: SpanProcessor[] = [];
   let kind: Telemetry['exporter'] = 'off';
@@ -34,6 +34,7 @@ export function initTelemetry(options: {
     processors.push(new SimpleSpanProcessor(options.exporter));
     kind = 'custom';
   } else if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
     kind = 'otlp';
   }

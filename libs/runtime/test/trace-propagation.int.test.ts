@@ -57,7 +57,7 @@ describe('trace propagation over gRPC', { timeout: 60_000 }, () => {
   let relayClient: ArtifactServiceClient;
 
   before(async () => {
-    telemetry = initTelemetry({ serviceName: 'test', exporter, env: {} });
+    telemetry = await initTelemetry({ serviceName: 'test', exporter, env: {} });
     assert.equal(telemetry.exporter, 'custom');
     artifacts = createGrpcServer({ services: [artifactService(new ArtifactStore(dir))], logger });
     const port = await artifacts.listen('127.0.0.1', 0);

@@ -18,7 +18,7 @@ runMain('failmine-coordinator', async () => {
     program: 'failmine-coordinator',
     summary: 'failmine coordinator service: the Phase 1B.2 flow as resumable runs with state in Postgres.',
   });
-  const telemetry = initTelemetry({ serviceName: 'failmine-coordinator' });
+  const telemetry = await initTelemetry({ serviceName: 'failmine-coordinator' });
   const logger = createLogger('coordinator', config.logLevel);
   const grpc = createServer({
     version: packageVersion(import.meta.url),

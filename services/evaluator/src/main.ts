@@ -19,7 +19,7 @@ runMain('failmine-evaluator', async () => {
     summary:
       'failmine evaluator service: win/tie/loss against a reference, intervals, McNemar, gates and forgetting checks.',
   });
-  const telemetry = initTelemetry({ serviceName: 'failmine-evaluator' });
+  const telemetry = await initTelemetry({ serviceName: 'failmine-evaluator' });
   const logger = createLogger('evaluator', config.logLevel);
   const grpc = createServer({
     version: packageVersion(import.meta.url),

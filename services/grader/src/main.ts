@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 import {
   ArtifactStore,
+  ConfigError,
   createLogger,
+  FailmineError,
   initTelemetry,
   packageVersion,
   parseConfig,
   runMain,
   startService,
 } from '@failmine/runtime';
+import { probeSandbox } from './code-exec-grader.js';
 import { graderConfigSpec } from './config.js';
+import { detectSandbox } from './detect-sandbox.js';
+import { createGrader } from './grader-registry.js';
 import { createServer } from './server.js';
+import { SlotPool } from './slot-pool.js';
 
 runMain('failmine-grader', async () => {
   const config = parseConfig(graderConfigSpec, {
@@ -19,11 +25,34 @@ runMain('failmine-grader', async () => {
     summary:
       'failmine grader service: one swappable grading contract (numeric, multiple choice, code execution, pairwise judge).',
   });
-  const telemetry = initTelemetry({ serviceName: 'failmine-grader' });
+  const telemetry = await initTelemetry({ serviceName: 'failmine-grader' });
   const logger = createLogger('grader', config.logLevel);
+  const grader = await createGrader(config.grader, {
+    codeExec: async () => {
+      const pool = new SlotPool(config.codeConcurrency);
+      const options = {
+        python: config.python,
+        prefer: config.sandbox,
+        allowUnsandboxed: config.allowUnsandboxed,
+        uidBase: config.sandboxUidBase,
+      };
+      const sandbox = await detectSandbox(options, (s) => probeSandbox(s, pool));
+      if (sandbox.kind !== 'bwrap')
+        logger.warn({ sandbox: sandbox.kind }, 'code-exec runs without bubblewrap');
+      logger.info(
+        { sandbox: sandbox.kind, python: sandbox.python, slots: pool.size },
+        'code-exec sandbox ready',
+      );
+      return { sandbox, pool };
+    },
+  }).catch((err: unknown) => {
+    // An unavailable grader or sandbox is a problem with how we were started: one line, exit 2.
+    if (err instanceof FailmineError) throw new ConfigError(`--grader ${config.grader}: ${err.message}`);
+    throw err;
+  });
   const grpc = createServer({
     version: packageVersion(import.meta.url),
-    grader: config.grader,
+    grader,
     artifacts: new ArtifactStore(config.artifactsDir),
     logger,
   });

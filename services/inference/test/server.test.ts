@@ -90,6 +90,17 @@ describe('inference server', () => {
     assert.equal(again.modelId, 'tiny');
   });
 
+  it('falls back to CPU when the CUDA execution provider is not available', async () => {
+    const res = await callUnary(client.loadModel.bind(client), {
+      model: { source: { $case: 'path', path: modelDir }, adapters: [], displayName: '' },
+      modelId: 'tiny-cuda',
+      device: 'cuda',
+    });
+    // This machine's onnxruntime-node has no CUDA provider; a GPU node would answer "cuda".
+    assert.equal(res.device, 'cpu');
+    await callUnary(client.unloadModel.bind(client), { modelId: 'tiny-cuda' });
+  });
+
   it('batches prompts of two concurrent clients into one device batch', async () => {
     const req = (ids: string[]): GenerateRequest => ({
       modelId: 'tiny',

@@ -19,7 +19,7 @@ runMain('failmine-trainer', async () => {
     summary:
       'failmine trainer service: LoRA and full fine-tuning on onnxruntime-node with generated training graphs.',
   });
-  const telemetry = initTelemetry({ serviceName: 'failmine-trainer' });
+  const telemetry = await initTelemetry({ serviceName: 'failmine-trainer' });
   const logger = createLogger('trainer', config.logLevel);
   const grpc = createServer({
     version: packageVersion(import.meta.url),
