@@ -1,4 +1,4 @@
-import { categoryToJSON, GraderServiceService } from '@failmine/contracts';
+import { categoryToJSON, type GradeRequest, GraderServiceService } from '@failmine/contracts';
 import {
   type ArtifactStore,
   artifactService,
@@ -7,37 +7,50 @@ import {
   describeService,
   type GrpcServer,
   type Logger,
-  UnimplementedError,
 } from '@failmine/runtime';
+import { decodeGradeRequest, encodeVerdict } from './grade-codec.js';
+import { gradeStream, type StreamMessage, VerdictCache } from './grade-stream.js';
 import { GRADER_CATEGORIES, type GraderKind } from './grader-kinds.js';
+import type { Grader } from './grader-registry.js';
 
 /** What the grader service's handlers need. */
 export interface GraderDeps {
   version: string;
-  grader: GraderKind;
+  /** The grader this process runs (built by createGrader from --grader). */
+  grader: Grader;
   artifacts: ArtifactStore;
   logger: Logger;
+  /** Verdicts shared across streams; a fresh one per server when omitted. */
+  cache?: VerdictCache;
 }
 
-const notYet = (rpc: string) =>
-  new UnimplementedError(`GraderService.${rpc} is not implemented yet (issue #6)`);
+async function* decodeAll(requests: AsyncIterable<GradeRequest>): AsyncGenerator<StreamMessage> {
+  for await (const r of requests) yield decodeGradeRequest(r);
+}
 
 /** The grader service's gRPC server (health, reflection, artifacts included), bound to no port. */
 export function createServer(deps: GraderDeps): GrpcServer {
+  const kind = deps.grader.kind as GraderKind;
+  const cache = deps.cache ?? new VerdictCache();
   const grader = bindService(GraderServiceService, {
     describe: async () => ({
       info: describeService({
         name: 'grader',
         version: deps.version,
-        implementation: deps.grader,
-        capabilities: GRADER_CATEGORIES[deps.grader].map((c) => categoryToJSON(c)),
+        implementation: kind,
+        capabilities: GRADER_CATEGORIES[kind].map((c) => categoryToJSON(c)),
       }),
-      categories: GRADER_CATEGORIES[deps.grader],
-      pairwise: deps.grader === 'pairwise-judge',
+      categories: GRADER_CATEGORIES[kind],
+      pairwise: kind === 'pairwise-judge',
     }),
-    // biome-ignore lint/correctness/useYield: filled in by issue #6; until then it only refuses.
-    async *grade() {
-      throw notYet('Grade');
+    async *grade(requests, ctx) {
+      const window = Math.max(4, 2 * deps.grader.concurrency);
+      for await (const v of gradeStream(deps.grader, decodeAll(requests), {
+        signal: ctx.signal,
+        cache,
+        window,
+      }))
+        yield { verdict: encodeVerdict(v) };
     },
   });
   return createGrpcServer({ services: [grader, artifactService(deps.artifacts)], logger: deps.logger });

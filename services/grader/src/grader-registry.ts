@@ -1,0 +1,91 @@
+import { InvalidArgumentError } from '@failmine/runtime';
+import { type CodeExecDeps, gradeCode } from './code-exec-grader.js';
+import type { GradeInput, GradeResult, GradeSettings } from './grading.js';
+import { gradeNumericAnswer, numericMode } from './gsm8k-answer.js';
+import { gradeMultipleChoice } from './multiple-choice-answer.js';
+
+/** One grader implementation: what it handles and how it decides one item. */
+export interface Grader {
+  kind: string;
+  /** Category names it decides: "math", "code", "creativity". */
+  categories: readonly string[];
+  /** How many items it grades at once; the stream keeps about twice that many in flight. */
+  concurrency: number;
+  /** Checks a stream's options once, before any item (throws InvalidArgumentError). */
+  checkSettings(settings: GradeSettings): void;
+  grade(input: GradeInput, settings: GradeSettings, signal: AbortSignal): Promise<GradeResult>;
+}
+
+/** What grader factories may need; only code-exec uses its sandbox. */
+export interface GraderFactoryDeps {
+  codeExec?: () => Promise<CodeExecDeps>;
+}
+
+function wrongTruth(kind: string, field: string, input: GradeInput): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `item "${input.id}": ${kind} needs item.ground_truth.${field}, got ground_truth.${input.truth.kind.replace('-', '_')}`,
+  );
+}
+
+function noModes(kind: string): (s: GradeSettings) => void {
+  return (s) => {
+    if (s.mode !== '') throw new InvalidArgumentError(`options.mode "${s.mode}": ${kind} has no modes`);
+  };
+}
+
+const gsm8kNumeric = async (): Promise<Grader> => ({
+  kind: 'gsm8k-numeric',
+  categories: ['math'],
+  concurrency: 1,
+  checkSettings: (s) => void numericMode(s.mode),
+  grade: async (input, s) => {
+    if (input.truth.kind !== 'final-answer') throw wrongTruth('gsm8k-numeric', 'final_answer', input);
+    return gradeNumericAnswer(input.completion, input.truth.finalAnswer, numericMode(s.mode));
+  },
+});
+
+const multipleChoice = async (): Promise<Grader> => ({
+  kind: 'multiple-choice',
+  categories: ['creativity'],
+  concurrency: 1,
+  checkSettings: noModes('multiple-choice'),
+  grade: async (input) => {
+    if (input.truth.kind !== 'multiple-choice') throw wrongTruth('multiple-choice', 'multiple_choice', input);
+    return gradeMultipleChoice(input.completion, input.truth.answerLetter, input.truth.choices);
+  },
+});
+
+const codeExec = async (deps: GraderFactoryDeps): Promise<Grader> => {
+  if (!deps.codeExec) throw new Error('code-exec needs a sandbox (GraderFactoryDeps.codeExec)');
+  const sandbox = await deps.codeExec();
+  return {
+    kind: 'code-exec',
+    categories: ['code'],
+    concurrency: sandbox.pool.size,
+    checkSettings: noModes('code-exec'),
+    grade: async (input, s, signal) => {
+      if (input.truth.kind !== 'code') throw wrongTruth('code-exec', 'code', input);
+      return gradeCode(sandbox, input.prompt, input.completion, input.truth, s, signal);
+    },
+  };
+};
+
+/**
+ * Grader kind -> factory. pairwise-judge is absent until the inference service exists
+ * (TODO issue #6): asking for it fails at startup, naming the kinds that do exist.
+ */
+export const GRADER_REGISTRY: ReadonlyMap<string, (deps: GraderFactoryDeps) => Promise<Grader>> = new Map([
+  ['gsm8k-numeric', gsm8kNumeric],
+  ['multiple-choice', multipleChoice],
+  ['code-exec', codeExec],
+]);
+
+/** Builds the grader of a kind; an unknown kind throws listing the supported ones. */
+export async function createGrader(kind: string, deps: GraderFactoryDeps = {}): Promise<Grader> {
+  const factory = GRADER_REGISTRY.get(kind);
+  if (!factory)
+    throw new InvalidArgumentError(
+      `grader kind "${kind}" is not available; supported: ${[...GRADER_REGISTRY.keys()].join(', ')}`,
+    );
+  return factory(deps);
+}

@@ -1,0 +1,51 @@
+// Runs the conformance kit against the shipped graders as real processes (dist/main.js, built
+// by `npm run build`), or against any grader when FAILMINE_GRADER_ADDRESS is set.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { after, before, describe } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { graderConformance } from './conformance/grader-conformance.js';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+/** Starts `node dist/main.js --grader <kind> --port 0` and resolves its address from the log line. */
+function startGrader(kind: string): Promise<{ child: ChildProcess; address: string }> {
+  assert.ok(existsSync(MAIN), `${MAIN} is missing: run npm run build first`);
+  const child = spawn(
+    process.execPath,
+    [MAIN, '--grader', kind, '--port', '0', '--artifacts-dir', `/tmp/failmine-conformance-${kind}`],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let log = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      log += c.toString();
+      const m = /"address":"([^"]+)"/.exec(log);
+      if (m?.[1]) resolve({ child, address: m[1] });
+    });
+    child.on('exit', (code) =>
+      reject(new Error(`grader ${kind} exited with ${code} before listening:\n${log}`)),
+    );
+  });
+}
+
+const external = process.env.FAILMINE_GRADER_ADDRESS;
+if (external) {
+  graderConformance(external, () => external);
+} else {
+  for (const kind of ['gsm8k-numeric', 'multiple-choice', 'code-exec']) {
+    describe(`${kind} as a process`, () => {
+      let proc: { child: ChildProcess; address: string } | undefined;
+      before(async () => {
+        proc = await startGrader(kind);
+      });
+      after(() => {
+        proc?.child.kill('SIGTERM');
+      });
+      graderConformance(kind, () => proc?.address ?? '');
+    });
+  }
+}
