@@ -4,13 +4,16 @@ import * as ort from 'onnxruntime-node';
 import {
   add,
   concat,
+  expand,
   GraphBuilder,
   gather,
+  gatherElements,
   matMul,
   reduceMean,
   reshape,
   slice,
   softmax,
+  squeeze,
   transpose,
   unsqueeze,
 } from '../src/index.js';
@@ -77,5 +80,23 @@ describe('GraphBuilder', () => {
     const a = g.input('a', 'float32', [2, 3]);
     const b = g.input('b', 'float32', [4]);
     assert.throws(() => add(g, a, b), /do not broadcast/);
+  });
+
+  it("infers a reshape's -1 dim by cancelling symbols", () => {
+    const g = new GraphBuilder();
+    const q = g.input('q', 'float32', ['B', 4, 'T', 8]);
+    assert.deepEqual(reshape(g, q, [0, 2, 2, -1, 8]).shape, ['B', 2, 2, 'T', 8]);
+    assert.deepEqual(reshape(g, q, [0, -1]).shape, ['B', 'q_reshaped_1']);
+  });
+
+  it('infers shapes of squeeze, expand and gatherElements, refusing impossible ones', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', 'float32', [2, 1, 'T']);
+    assert.deepEqual(squeeze(g, x, [1]).shape, [2, 'T']);
+    assert.throws(() => squeeze(g, x, [0]), /Squeeze: axis 0 of \[2,1,T\] has size 2, not 1/);
+    assert.deepEqual(expand(g, x, [3, 1, 1, 1]).shape, [3, 2, 1, 'T']);
+    const idx = g.input('idx', 'int64', [2, 1, 5]);
+    assert.deepEqual(gatherElements(g, x, idx, 2).shape, [2, 1, 5]);
+    assert.throws(() => gatherElements(g, x, g.input('bad', 'int64', [2]), 0), /must have the rank of x/);
   });
 });

@@ -1,6 +1,8 @@
 import type { Dim, GraphBuilder, Tensor } from '../graph-builder.js';
-import { normalizeAxis } from '../shape.js';
-import { int64s } from './constants.js';
+import { broadcastShapes, normalizeAxis } from '../shape.js';
+import { unbroadcast } from '../unbroadcast.js';
+import { req, type VjpTable } from '../vjp.js';
+import { constantInts, int64s } from './constants.js';
 
 /**
  * Reshape with ONNX semantics: 0 copies the input's dim at that position, -1 is inferred.
@@ -12,14 +14,8 @@ export function reshape(g: GraphBuilder, x: Tensor, target: readonly number[]): 
     const dims: Dim[] = target.map((d, i) => (d === 0 ? (x.shape?.[i] as Dim) : d));
     const inferIndex = dims.indexOf(-1);
     if (inferIndex >= 0) {
-      const total = x.shape.every((d) => typeof d === 'number')
-        ? (x.shape as number[]).reduce((a, b) => a * b, 1)
-        : undefined;
-      const known = dims.every((d, i) => i === inferIndex || typeof d === 'number');
-      dims[inferIndex] =
-        total !== undefined && known
-          ? total / (dims as number[]).reduce((a, b, i) => (i === inferIndex ? a : a * b), 1)
-          : `${x.name}_reshaped_${inferIndex}`;
+      const others = dims.filter((_, i) => i !== inferIndex);
+      dims[inferIndex] = quotientDim(x.shape, others) ?? `${x.name}_reshaped_${inferIndex}`;
     }
     shape = dims;
   }
@@ -27,53 +23,31 @@ export function reshape(g: GraphBuilder, x: Tensor, target: readonly number[]): 
   return out as Tensor;
 }
 
+/**
+ * The dim d with product(all) = d * product(part), cancelling symbols that appear in both:
+ * [B, 4, T, 8] / [B, 2, 2, 8] = T. Undefined when it cannot be told statically.
+ */
+function quotientDim(all: readonly Dim[], part: readonly Dim[]): Dim | undefined {
+  const split = (dims: readonly Dim[]) => ({
+    n: dims.reduce<number>((p, d) => (typeof d === 'number' ? p * d : p), 1),
+    symbols: dims.filter((d): d is string => typeof d === 'string'),
+  });
+  const a = split(all);
+  const b = split(part);
+  for (const s of b.symbols) {
+    const i = a.symbols.indexOf(s);
+    if (i < 0) return undefined;
+    a.symbols.splice(i, 1);
+  }
+  if (b.n === 0 || a.n % b.n !== 0) return undefined;
+  if (a.symbols.length === 0) return a.n / b.n;
+  return a.symbols.length === 1 && a.n === b.n ? a.symbols[0] : undefined;
+}
+
 /** Permutes axes. */
 export function transpose(g: GraphBuilder, x: Tensor, perm: readonly number[]): Tensor {
   const shape = x.shape && perm.map((p) => x.shape?.[p] as Dim);
   const [out] = g.node('Transpose', [x], [{ dtype: x.dtype, shape }], { perm: [...perm] });
-  return out as Tensor;
-}
-
-/** Joins tensors along an axis. */
-export function concat(g: GraphBuilder, xs: Tensor[], axis: number): Tensor {
-  const first = xs[0];
-  if (!first) throw new Error('Concat needs at least one input');
-  let shape: Dim[] | undefined;
-  if (xs.every((x) => x.shape)) {
-    const rank = first.shape?.length ?? 0;
-    const ax = normalizeAxis(axis, rank);
-    const sizes = xs.map((x) => x.shape?.[ax] as Dim);
-    const joined = sizes.every((s) => typeof s === 'number')
-      ? (sizes as number[]).reduce((a, b) => a + b, 0)
-      : sizes.filter((s) => s !== 0).join('+');
-    shape = (first.shape as Dim[]).map((d, i) => (i === ax ? joined : d));
-  }
-  const [out] = g.node('Concat', xs, [{ dtype: first.dtype, shape }], { axis });
-  return out as Tensor;
-}
-
-/** Slices [start, end) along each of `axes` (step 1). */
-export function slice(g: GraphBuilder, x: Tensor, starts: number[], ends: number[], axes: number[]): Tensor {
-  let shape: Dim[] | undefined;
-  if (x.shape) {
-    shape = [...x.shape];
-    axes.forEach((axis, i) => {
-      const ax = normalizeAxis(axis, shape?.length ?? 0);
-      const d = shape?.[ax];
-      const s = starts[i] as number;
-      const e = ends[i] as number;
-      if (shape && typeof d === 'number') {
-        const clamp = (v: number) => Math.max(0, Math.min(d, v < 0 ? v + d : v));
-        shape[ax] = Math.max(0, clamp(e) - clamp(s));
-      } else if (shape && s >= 0 && e >= 0 && e < 2 ** 31) shape[ax] = e - s;
-      else if (shape) shape[ax] = `${x.name}_sliced_${ax}`;
-    });
-  }
-  const [out] = g.node(
-    'Slice',
-    [x, int64s(g, starts, 'starts'), int64s(g, ends, 'ends'), int64s(g, axes, 'axes')],
-    [{ dtype: x.dtype, shape }],
-  );
   return out as Tensor;
 }
 
@@ -90,14 +64,35 @@ export function unsqueeze(g: GraphBuilder, x: Tensor, axes: number[]): Tensor {
   return out as Tensor;
 }
 
-/** Rows of `table` picked by integer `indices` along axis 0: an embedding lookup. */
-export function gather(g: GraphBuilder, table: Tensor, indices: Tensor, axis = 0): Tensor {
+/** Removes size-1 axes (axes refer to the input rank). */
+export function squeeze(g: GraphBuilder, x: Tensor, axes: number[]): Tensor {
   let shape: Dim[] | undefined;
-  if (table.shape && indices.shape) {
-    const ax = normalizeAxis(axis, table.shape.length);
-    shape = [...table.shape.slice(0, ax), ...indices.shape, ...table.shape.slice(ax + 1)];
+  if (x.shape) {
+    const norm = axes.map((a) => normalizeAxis(a, x.shape?.length ?? 0));
+    for (const a of norm) {
+      const d = x.shape[a];
+      if (typeof d === 'number' && d !== 1)
+        throw new Error(`Squeeze: axis ${a} of [${x.shape}] has size ${d}, not 1`);
+    }
+    shape = x.shape.filter((_, i) => !norm.includes(i));
   }
-  const [out] = g.node('Gather', [table, indices], [{ dtype: table.dtype, shape }], { axis });
+  const [out] = g.node('Squeeze', [x, int64s(g, axes, 'axes')], [{ dtype: x.dtype, shape }]);
+  return out as Tensor;
+}
+
+/**
+ * Broadcasts x to `shape` (ONNX Expand: numpy rules, in both directions). A run-time shape
+ * tensor (e.g. shapeOf(y)) needs `staticShape` for shape inference.
+ */
+export function expand(
+  g: GraphBuilder,
+  x: Tensor,
+  shape: Tensor | readonly number[],
+  staticShape?: readonly Dim[],
+): Tensor {
+  const target = 'name' in shape ? shape : int64s(g, shape, 'shape');
+  const known = staticShape ?? constantInts(g, target);
+  const [out] = g.node('Expand', [x, target], [{ dtype: x.dtype, shape: broadcastShapes(x.shape, known) }]);
   return out as Tensor;
 }
 
@@ -112,3 +107,32 @@ export function range(g: GraphBuilder, start: Tensor, limit: Tensor, delta: Tens
   const [out] = g.node('Range', [start, limit, delta], [{ dtype: start.dtype, shape: [`${hint}_len`] }]);
   return out as Tensor;
 }
+
+// ---- VJP rules (reverse mode; see autodiff.ts): movement is undone, broadcasting summed away. ----
+
+/** dy laid out in `like`'s run-time shape (the dual of any reshape-like op). */
+function reshapeLike(g: GraphBuilder, dy: Tensor, like: Tensor): Tensor {
+  const [out] = g.node('Reshape', [dy, shapeOf(g, like)], [{ dtype: dy.dtype, shape: like.shape }]);
+  return out as Tensor;
+}
+
+/** Gradients of Reshape, Transpose, Unsqueeze, Squeeze and Expand. */
+export const movementVjps: VjpTable = {
+  Reshape: ({ g, dy, inputs: [x] }) => [() => reshapeLike(g, dy, req(x)), null],
+  Unsqueeze: ({ g, dy, inputs: [x] }) => [() => reshapeLike(g, dy, req(x)), null],
+  Squeeze: ({ g, dy, inputs: [x] }) => [() => reshapeLike(g, dy, req(x)), null],
+  // The inverse permutation; ONNX's default perm (none given) reverses the axes.
+  Transpose: ({ g, dy, node }) => [
+    () => {
+      const rank = dy.shape?.length ?? 0;
+      const perm =
+        (node.attrs.perm as number[] | undefined) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+      const inverse = new Array<number>(perm.length);
+      perm.forEach((p, i) => {
+        inverse[p] = i;
+      });
+      return transpose(g, dy, inverse);
+    },
+  ],
+  Expand: ({ g, dy, inputs: [x] }) => [() => unbroadcast(g, dy, req(x)), null],
+};
