@@ -1,4 +1,6 @@
-import { availableParallelism } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GraphBuilder } from '@failmine/onnx-graph';
 import * as ort from 'onnxruntime-node';
 import { buildDecoder, type DecoderGraphOptions } from './decoder-graph.js';
@@ -27,7 +29,15 @@ export interface DecoderSessionOptions {
   threads?: number;
   /** Passed to buildDecoder, e.g. loraLinearHook(adapter, { trainable: false }) for base + adapter. */
   linearHook?: DecoderGraphOptions['linearHook'];
+  /**
+   * Store weights as ONNX external data instead of inside the model bytes: "auto" (default)
+   * does so above EXTERNAL_DATA_THRESHOLD_BYTES, since protobuf cannot hold a model over 2 GB.
+   */
+  externalData?: 'auto' | 'always' | 'never';
 }
+
+/** Weight bytes above which "auto" sessions and exports use ONNX external data. */
+export const EXTERNAL_DATA_THRESHOLD_BYTES = 1024 ** 3;
 
 /**
  * A decoder built as an ONNX graph and loaded into onnxruntime: the model's forward pass.
@@ -51,23 +61,33 @@ export class DecoderSession {
     const kvCache = options.kvCache ?? true;
     const g = new GraphBuilder(`${config.model_type}_decoder`);
     buildDecoder(g, config, weights, { kvCache, linearHook: options.linearHook });
-    const bytes = g.toBytes();
+    const weightBytes = [...weights.values()].reduce((a, t) => a + t.data.byteLength, 0);
+    const mode = options.externalData ?? 'auto';
+    const external = mode === 'always' || (mode === 'auto' && weightBytes > EXTERNAL_DATA_THRESHOLD_BYTES);
+    const model = external ? await writeTemporaryModel(g) : { source: g.toBytes(), cleanup: async () => {} };
     const counts = [...weights.values()].map((t) => t.data.length);
     const threads = options.threads ?? availableParallelism();
     const base: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: threads,
       graphOptimizationLevel: 'all',
     };
-    if (options.device === 'cuda') {
-      try {
-        const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cuda'] });
-        return new DecoderSession(config, session, kvCache, 'cuda', counts);
-      } catch (err) {
-        process.emitWarning(`CUDA execution provider unavailable, running on CPU: ${(err as Error).message}`);
+    try {
+      if (options.device === 'cuda') {
+        try {
+          const session = await createSession(model.source, { ...base, executionProviders: ['cuda'] });
+          return new DecoderSession(config, session, kvCache, 'cuda', counts);
+        } catch (err) {
+          process.emitWarning(
+            `CUDA execution provider unavailable, running on CPU: ${(err as Error).message}`,
+          );
+        }
       }
+      const session = await createSession(model.source, { ...base, executionProviders: ['cpu'] });
+      return new DecoderSession(config, session, kvCache, 'cpu', counts);
+    } finally {
+      // onnxruntime has read (or mapped) the files by now; on Linux a mapped file outlives its name.
+      await model.cleanup();
     }
-    const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] });
-    return new DecoderSession(config, session, kvCache, 'cpu', counts);
   }
 
   /** An empty cache (past length 0) for a batch. */
@@ -122,4 +142,20 @@ export class DecoderSession {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+function createSession(source: string | Uint8Array, options: ort.InferenceSession.SessionOptions) {
+  return typeof source === 'string'
+    ? ort.InferenceSession.create(source, options)
+    : ort.InferenceSession.create(source, options);
+}
+
+/** Writes the graph with external data into a fresh temp dir; cleanup() removes it. */
+async function writeTemporaryModel(
+  g: GraphBuilder,
+): Promise<{ source: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'failmine-onnx-'));
+  const path = join(dir, 'model.onnx');
+  await g.writeWithExternalData(path);
+  return { source: path, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

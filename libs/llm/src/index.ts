@@ -33,7 +33,7 @@ export type { Weights, WeightTensor } from './weights.js';
 export type { DecoderGraphOptions } from './decoder-graph.js';
 export { buildDecoder } from './decoder-graph.js';
 export type { DecoderSessionOptions, DecoderStep, Device, KvCache } from './decoder-session.js';
-export { DecoderSession } from './decoder-session.js';
+export { DecoderSession, EXTERNAL_DATA_THRESHOLD_BYTES } from './decoder-session.js';
 
 // LoRA adapters in PEFT's format: config and init, the decoder-graph hook (inference or training
 // inputs, dropout masks), the adapter directory (read checked, written deterministic), and merging.

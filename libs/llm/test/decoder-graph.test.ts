@@ -114,6 +114,24 @@ for (const [name, config] of [
       await session.release();
     });
 
+    it('gives the same logits with its weights stored as ONNX external data', async () => {
+      const inline = await DecoderSession.create(config, weights, {
+        kvCache: false,
+        threads: 1,
+        externalData: 'never',
+      });
+      const external = await DecoderSession.create(config, weights, {
+        kvCache: false,
+        threads: 1,
+        externalData: 'always',
+      });
+      const a = await inline.forward(int64(ids), int64(mask), int64(positions), 3);
+      const b = await external.forward(int64(ids), int64(mask), int64(positions), 3);
+      assert.deepEqual(b.logits.data, a.logits.data);
+      await inline.release();
+      await external.release();
+    });
+
     it('matches the reference with the KV cache: prefix first, then one token at a time', async () => {
       const session = await DecoderSession.create(config, weights, { kvCache: true, threads: 1 });
       const split = T - 2;

@@ -68,4 +68,46 @@ describe('our ONNX export under transformers.js', () => {
     });
     await session.release();
   });
+
+  it('loads an export whose weights are in onnx/model.onnx_data (external data)', async () => {
+    const config = parseDecoderConfig(tinyQwen2Config({ eos_token_id: [] }));
+    const weights = randomWeights(config, 12);
+    const tokenizerFiles = tinyTokenizerFiles();
+    await writeOnnxExport(
+      join(root, 'tiny-external'),
+      { config, weights, tokenizer: tokenizerFiles },
+      { externalData: 'always' },
+    );
+    env.allowRemoteModels = false;
+    env.localModelPath = root;
+    const model = await AutoModelForCausalLM.from_pretrained('tiny-external', {
+      local_files_only: true,
+      dtype: 'fp32',
+      use_external_data_format: true,
+    });
+    const tokenizer = await AutoTokenizer.from_pretrained('tiny-external', { local_files_only: true });
+    const inputs = tokenizer(['the cat'], { padding: true });
+    const output = (await model.generate({ ...inputs, max_new_tokens: 4, do_sample: false })) as {
+      tolist(): bigint[][];
+    };
+    const ours = new HfTokenizer(tokenizerFiles);
+    const session = await DecoderSession.create(config, weights, { threads: 1, externalData: 'always' });
+    const [mine] = await generate(
+      session,
+      ours,
+      [{ id: '0', promptIds: ours.encode('the cat', { addSpecialTokens: true }), seed: 0 }],
+      {
+        max_new_tokens: 4,
+        temperature: 0,
+        top_p: 1,
+        top_k: 0,
+        stop: [],
+        eos_token_id: [],
+        pad_token_id: 0,
+      },
+    );
+    const width = (inputs.input_ids.dims as number[])[1] as number;
+    assert.deepEqual(output.tolist()[0]?.map(Number).slice(width), mine?.tokenIds);
+    await session.release();
+  });
 });

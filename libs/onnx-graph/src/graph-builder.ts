@@ -1,3 +1,7 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { BYTES_PER_ELEMENT, type DType, ONNX_DATA_TYPE, type TensorData } from './dtype.js';
 
@@ -157,6 +161,60 @@ export class GraphBuilder {
 
   /** Serializes the graph to ModelProto bytes that onnxruntime loads. */
   toBytes(options: SerializeOptions = {}): Uint8Array {
+    return this.encode(options, (name, value) => tensorProto(name, value));
+  }
+
+  /**
+   * Writes the model to `modelPath` with every initializer of at least `minBytes` stored in a
+   * separate data file beside it (ONNX external data), as models over protobuf's 2 GB limit
+   * must be. onnxruntime then loads the model from the path and finds the data file itself.
+   */
+  async writeWithExternalData(
+    modelPath: string,
+    options: SerializeOptions & { dataFile?: string; minBytes?: number } = {},
+  ): Promise<void> {
+    const dataFile = options.dataFile ?? `${basename(modelPath)}_data`;
+    const minBytes = options.minBytes ?? 1024;
+    const out = createWriteStream(join(dirname(modelPath), dataFile));
+    let offset = 0;
+    const external: { name: string; value: ConstantTensor; offset: number; length: number }[] = [];
+    for (const { tensor, value } of this.initializers.values()) {
+      const length = value.data.byteLength;
+      if (length < minBytes) continue;
+      // 64-byte alignment lets onnxruntime map tensors without copying them to realign.
+      const padding = (64 - (offset % 64)) % 64;
+      if (padding > 0 && !out.write(Buffer.alloc(padding))) await once(out, 'drain');
+      offset += padding;
+      external.push({ name: tensor.name, value, offset, length });
+      if (!out.write(Buffer.from(value.data.buffer, value.data.byteOffset, length))) await once(out, 'drain');
+      offset += length;
+    }
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
+    const byName = new Map(external.map((e) => [e.name, e]));
+    const bytes = this.encode(options, (name, value) => {
+      const e = byName.get(name);
+      if (!e) return tensorProto(name, value);
+      return onnx.TensorProto.create({
+        name,
+        dims: value.dims,
+        dataType: ONNX_DATA_TYPE[value.dtype],
+        dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+        externalData: [
+          { key: 'location', value: dataFile },
+          { key: 'offset', value: String(e.offset) },
+          { key: 'length', value: String(e.length) },
+        ],
+      });
+    });
+    await writeFile(modelPath, bytes);
+  }
+
+  private encode(
+    options: SerializeOptions,
+    initializer: (name: string, value: ConstantTensor) => onnxProto.onnx.ITensorProto,
+  ): Uint8Array {
     const opsets = [{ domain: '', version: options.opset ?? 17 }];
     for (const [domain, version] of Object.entries(options.extraOpsets ?? {}))
       opsets.push({ domain, version });
@@ -172,7 +230,7 @@ export class GraphBuilder {
         input: this.inputs.map(valueInfo),
         output: this.outputs.map(valueInfo),
         initializer: [...this.initializers.values()].map(({ tensor, value }) =>
-          tensorProto(tensor.name, value),
+          initializer(tensor.name, value),
         ),
         node: this.nodes.map((n) =>
           onnx.NodeProto.create({
