@@ -1,15 +1,17 @@
 import { once } from 'node:events';
 import {
   type CallOptions,
+  type ChannelCredentials,
   type ChannelOptions,
   type ClientUnaryCall,
   type ClientWritableStream,
-  credentials,
   InterceptingCall,
   type Interceptor,
   Metadata,
   type ServiceError,
 } from '@grpc/grpc-js';
+import { AUTH_METADATA_KEY } from './call-auth.js';
+import { type ClientSecurity, channelCredentials } from './tls-credentials.js';
 import { tracingClientInterceptor } from './trace-propagation.js';
 
 /** How a client behaves: default unary deadline and retries of UNAVAILABLE. */
@@ -18,15 +20,13 @@ export interface ClientOptions {
   unaryDeadlineMs?: number;
   /** Attempts per call (first + retries) when the server answers UNAVAILABLE. */
   maxAttempts?: number;
-  /** Extra channel options (e.g. TLS settings in a later issue). */
+  /** Extra channel options. */
   channelOptions?: ChannelOptions;
+  /** TLS (CA, client certificate) and the shared token; plaintext and no token when absent. */
+  security?: ClientSecurity;
 }
 
-type ClientConstructor<C> = new (
-  address: string,
-  creds: ReturnType<typeof credentials.createInsecure>,
-  options?: ChannelOptions,
-) => C;
+type ClientConstructor<C> = new (address: string, creds: ChannelCredentials, options?: ChannelOptions) => C;
 
 /**
  * Creates a generated client for `address` with tracing, a default unary deadline and
@@ -46,12 +46,26 @@ export function createClient<C>(Ctor: ClientConstructor<C>, address: string, opt
   const serviceConfig = { methodConfig: [{ name: [{}], ...(maxAttempts > 1 ? { retryPolicy } : {}) }] };
   const interceptors: Interceptor[] = [tracingClientInterceptor];
   if (options.unaryDeadlineMs) interceptors.push(defaultDeadline(options.unaryDeadlineMs));
-  return new Ctor(address, credentials.createInsecure(), {
+  const token = options.security?.authToken;
+  if (token) interceptors.push(bearerToken(token));
+  return new Ctor(address, channelCredentials(options.security), {
     'grpc.service_config': JSON.stringify(serviceConfig),
     'grpc.enable_retries': maxAttempts > 1 ? 1 : 0,
     interceptors,
     ...options.channelOptions,
   });
+}
+
+// A metadata interceptor rather than call credentials: grpc-js refuses call credentials on
+// plaintext channels, and the token must also work on loopback without TLS.
+function bearerToken(token: string): Interceptor {
+  return (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set(AUTH_METADATA_KEY, `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
 }
 
 function defaultDeadline(ms: number): Interceptor {

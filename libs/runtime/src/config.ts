@@ -3,8 +3,8 @@ import type { z } from 'zod';
 
 /** One configuration value: its flag, its environment variable and its schema (with default). */
 export interface ConfigField<T extends z.ZodType = z.ZodType> {
-  /** Flag name without dashes, e.g. "port" for --port. */
-  flag: string;
+  /** Flag name without dashes, e.g. "port" for --port; absent for env-only secrets (tokens). */
+  flag?: string;
   /** Environment variable read when the flag is absent, e.g. "FAILMINE_PORT". */
   env?: string;
   /** Validates and converts the raw string; carries the default. */
@@ -40,8 +40,9 @@ export function parseConfig<S extends ConfigSpec>(
   source: { argv: readonly string[]; env: NodeJS.ProcessEnv; program: string; summary: string },
 ): ConfigOf<S> {
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
-  for (const field of Object.values(spec))
-    options[field.flag] = { type: field.boolean ? 'boolean' : 'string' };
+  for (const field of Object.values(spec)) {
+    if (field.flag) options[field.flag] = { type: field.boolean ? 'boolean' : 'string' };
+  }
 
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -53,24 +54,34 @@ export function parseConfig<S extends ConfigSpec>(
 
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(spec)) {
-    const flagValue = values[field.flag];
-    const raw = flagValue === undefined ? (field.env ? source.env[field.env] : undefined) : String(flagValue);
+    const flagValue = field.flag ? values[field.flag] : undefined;
+    const fromFlag = flagValue !== undefined;
+    const raw = fromFlag ? String(flagValue) : field.env ? source.env[field.env] : undefined;
     const parsed = field.schema.safeParse(raw === '' ? undefined : raw);
     if (!parsed.success) {
-      const where = field.env ? `--${field.flag} (env ${field.env})` : `--${field.flag}`;
       const why = parsed.error.issues[0]?.message ?? 'invalid value';
-      throw new ConfigError(`invalid ${where}: ${why}; got ${JSON.stringify(raw ?? null)}`);
+      throw new ConfigError(
+        `invalid ${describeSource(field, fromFlag)}: ${why}; got ${JSON.stringify(raw ?? null)}`,
+      );
     }
     out[key] = parsed.data;
   }
   return out as ConfigOf<S>;
 }
 
+// Names where the bad value came from first, and the other way to set it second.
+function describeSource(field: ConfigField, fromFlag: boolean): string {
+  const flag = field.flag ? `--${field.flag}` : undefined;
+  const env = field.env;
+  if (fromFlag || !env) return env ? `${flag} (flag; env ${env})` : `${flag}`;
+  return flag ? `${env} (env; flag ${flag})` : env;
+}
+
 /** The --help text of a spec: one line per flag with its variable and description. */
 export function usage(spec: ConfigSpec, program: string, summary: string): string {
   const rows = Object.values(spec).map((f) => {
-    const left = `  --${f.flag}${f.boolean ? '' : ' <value>'}`;
-    return `${left.padEnd(30)} ${f.description}${f.env ? ` [env ${f.env}]` : ''}`;
+    const left = f.flag ? `  --${f.flag}${f.boolean ? '' : ' <value>'}` : `  (env ${f.env})`;
+    return `${left.padEnd(30)} ${f.description}${f.flag && f.env ? ` [env ${f.env}]` : ''}`;
   });
   return `${summary}\n\nUsage: ${program} [flags]\n\nFlags:\n${rows.join('\n')}\n  ${'--help'.padEnd(28)} Show this help.\n`;
 }

@@ -1,16 +1,13 @@
 import { createRequire } from 'node:module';
 import { loadDescriptorSet } from '@failmine/contracts';
-import {
-  Server,
-  ServerCredentials,
-  type ServiceDefinition,
-  type UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import { Server, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
 import type { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
+import { type CallSecurity, guardHandler } from './call-auth.js';
 import { adaptHandler, type ServiceHandlers } from './handlers.js';
+import { type ServerTls, serverCredentials } from './tls-credentials.js';
 
 /** A generated service definition and the async handlers that implement it. */
 export interface ServiceBinding<D = unknown> {
@@ -29,8 +26,10 @@ export interface GrpcServer {
   health: HealthImplementation;
   /** Fully qualified names of the failmine services it serves, e.g. "failmine.v1.DatasetService". */
   serviceNames: string[];
-  /** Binds host:port (0 picks a free port) and returns the bound port. */
-  listen(host: string, port: number): Promise<number>;
+  /** Binds host:port (0 picks a free port), with TLS when given, and returns the bound port. */
+  listen(host: string, port: number, tls?: ServerTls): Promise<number>;
+  /** Requires every call to the bound services to carry this shared token (undefined: none). */
+  requireToken(token: string | undefined): void;
 }
 
 /**
@@ -40,13 +39,19 @@ export interface GrpcServer {
 export function createGrpcServer(options: { services: ServiceBinding[]; logger: Logger }): GrpcServer {
   const server = new Server();
   const serviceNames: string[] = [];
+  const security: CallSecurity = { authToken: undefined };
   for (const { definition, handlers } of options.services) {
     const methods = definition as Record<string, Parameters<typeof adaptHandler>[0]>;
     const impl: UntypedServiceImplementation = {};
     for (const [name, method] of Object.entries(methods)) {
       const handler = (handlers as Record<string, unknown>)[name];
       if (typeof handler !== 'function') throw new Error(`no handler for ${method.path}`);
-      impl[name] = adaptHandler(method, handler, options.logger);
+      const guarded = guardHandler(
+        method.responseStream,
+        handler as Parameters<typeof guardHandler>[1],
+        security,
+      );
+      impl[name] = adaptHandler(method, guarded, options.logger);
     }
     server.addService(definition as ServiceDefinition, impl);
     const first = Object.values(methods)[0];
@@ -64,12 +69,15 @@ export function createGrpcServer(options: { services: ServiceBinding[]; logger: 
     server,
     health,
     serviceNames,
-    listen: (host, port) =>
+    listen: (host, port, tls) =>
       new Promise((resolve, reject) => {
-        server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
+        server.bindAsync(`${host}:${port}`, serverCredentials(tls), (err, bound) =>
           err ? reject(err) : resolve(bound),
         );
       }),
+    requireToken: (token) => {
+      security.authToken = token;
+    },
   };
 }
 

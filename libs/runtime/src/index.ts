@@ -13,6 +13,8 @@ export {
   receiveArtifactToBuffer,
   sha256Hex,
 } from './artifact-stream.js';
+// Security: TLS (optionally mutual) and a shared token, both off by default
+export { AUTH_METADATA_KEY, hasValidToken } from './call-auth.js';
 export type { CallSettings, ClientOptions } from './client.js';
 // Clients
 export { callClientStream, callUnary, createClient } from './client.js';
@@ -53,4 +55,6 @@ export type { RunningService } from './start-service.js';
 export { startService } from './start-service.js';
 export type { Telemetry } from './telemetry.js';
 export { initTelemetry } from './telemetry.js';
+export type { ClientSecurity, ServerTls } from './tls-credentials.js';
+export { channelCredentials, clientSecurityFromEnv, serverCredentials } from './tls-credentials.js';
 export { extractTraceContext, tracingClientInterceptor } from './trace-propagation.js';

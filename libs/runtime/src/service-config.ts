@@ -51,6 +51,29 @@ export function serviceConfigSpec(name: ServiceName) {
       schema: z.string().min(1).default(`.failmine/artifacts/${name}`),
       description: 'Where this node stores artifacts it receives and produces.',
     },
+    tlsCert: {
+      flag: 'tls-cert',
+      env: env('TLS_CERT'),
+      schema: z.string().min(1).optional(),
+      description: 'PEM certificate chain: serve TLS (needs --tls-key). Plaintext when unset.',
+    },
+    tlsKey: {
+      flag: 'tls-key',
+      env: env('TLS_KEY'),
+      schema: z.string().min(1).optional(),
+      description: 'PEM private key of --tls-cert.',
+    },
+    tlsClientCa: {
+      flag: 'tls-client-ca',
+      env: env('TLS_CLIENT_CA'),
+      schema: z.string().min(1).optional(),
+      description: 'Require client certificates signed by this CA (mutual TLS).',
+    },
+    authToken: {
+      env: 'FAILMINE_AUTH_TOKEN',
+      schema: z.string().min(16, 'the shared token must be at least 16 characters').optional(),
+      description: 'Shared token every call must carry (authorization: Bearer ...). Env only, never a flag.',
+    },
     shutdownGraceMs: {
       flag: 'shutdown-grace-ms',
       env: env('SHUTDOWN_GRACE_MS'),

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ConfigError } from './config.js';
 import { installGracefulShutdown } from './graceful-shutdown.js';
 import type { GrpcServer } from './grpc-server.js';
 import type { Telemetry } from './telemetry.js';
@@ -18,13 +19,27 @@ export async function startService(options: {
   host: string;
   port: number;
   shutdownGraceMs: number;
+  /** Serve TLS with these PEM files (both or neither); mutual TLS with tlsClientCa. */
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
+  tlsClientCa?: string | undefined;
+  /** Require this shared token on every call (health and reflection excepted). */
+  authToken?: string | undefined;
   grpc: GrpcServer;
   logger: Logger;
   telemetry: Telemetry;
   onClose?: () => Promise<void>;
 }): Promise<RunningService> {
   const { logger, grpc } = options;
-  const port = await grpc.listen(options.host, options.port);
+  if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) {
+    throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
+  }
+  grpc.requireToken(options.authToken);
+  const tls =
+    options.tlsCert && options.tlsKey
+      ? { certPath: options.tlsCert, keyPath: options.tlsKey, clientCaPath: options.tlsClientCa }
+      : undefined;
+  const port = await grpc.listen(options.host, options.port, tls);
   installGracefulShutdown({
     grpc,
     logger,
@@ -39,6 +54,8 @@ export async function startService(options: {
       address: `${options.host}:${port}`,
       services: grpc.serviceNames,
       telemetry: options.telemetry.exporter,
+      tls: tls ? (tls.clientCaPath ? 'mutual' : 'server') : 'off',
+      authToken: options.authToken ? 'required' : 'off',
     },
     `${options.name} listening on ${options.host}:${port}`,
   );

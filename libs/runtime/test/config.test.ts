@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { ConfigError, type ConfigSpec, HelpRequested, parseConfig, usage } from '../src/config.js';
+import {
+  ConfigError,
+  type ConfigField,
+  type ConfigSpec,
+  HelpRequested,
+  parseConfig,
+  usage,
+} from '../src/config.js';
 import { serviceConfigSpec } from '../src/service-config.js';
 
 const spec = serviceConfigSpec('dataset');
@@ -28,6 +35,10 @@ describe('parseConfig with serviceConfigSpec', () => {
       port: 50051,
       logLevel: 'info',
       artifactsDir: '.failmine/artifacts/dataset',
+      tlsCert: undefined,
+      tlsKey: undefined,
+      tlsClientCa: undefined,
+      authToken: undefined,
       shutdownGraceMs: 3000,
     });
   });
@@ -39,12 +50,19 @@ describe('parseConfig with serviceConfigSpec', () => {
       FAILMINE_DATASET_LOG_LEVEL: 'debug',
       FAILMINE_DATASET_ARTIFACTS_DIR: '/var/artifacts',
       FAILMINE_DATASET_SHUTDOWN_GRACE_MS: '250',
+      FAILMINE_DATASET_TLS_CERT: '/etc/tls/cert.pem',
+      FAILMINE_DATASET_TLS_KEY: '/etc/tls/key.pem',
+      FAILMINE_AUTH_TOKEN: 'a-shared-token-of-length',
     });
     assert.deepEqual(config, {
       host: '0.0.0.0',
       port: 6000,
       logLevel: 'debug',
       artifactsDir: '/var/artifacts',
+      tlsCert: '/etc/tls/cert.pem',
+      tlsKey: '/etc/tls/key.pem',
+      tlsClientCa: undefined,
+      authToken: 'a-shared-token-of-length',
       shutdownGraceMs: 250,
     });
   });
@@ -114,9 +132,10 @@ describe('parseConfig with serviceConfigSpec', () => {
         assert.ok(err instanceof HelpRequested);
         assert.ok(err.message.startsWith('The dataset service.\n'));
         assert.match(err.message, /Usage: dataset \[flags\]/);
-        for (const field of Object.values(spec)) {
-          assert.ok(err.message.includes(`--${field.flag}`), `help lacks --${field.flag}`);
-          assert.ok(err.message.includes(field.env), `help lacks ${field.env}`);
+        for (const field of Object.values(spec) as ConfigField[]) {
+          // Env-only fields (the shared token) have no flag to list.
+          if (field.flag) assert.ok(err.message.includes(`--${field.flag}`), `help lacks --${field.flag}`);
+          assert.ok(err.message.includes(field.env ?? ''), `help lacks ${field.env}`);
         }
         assert.match(err.message, /--help/);
         return true;
