@@ -7,9 +7,10 @@ import { findRecordFile, readRecords } from './record-files.js';
 export const HUMANEVAL_SPLITS = ['test'] as const;
 
 /**
- * Loads HumanEval from `dir`: HumanEval.jsonl, HumanEval.jsonl.gz (as OpenAI ships it) or an HF
- * parquet export. Each line needs task_id ("HumanEval/N"), prompt, canonical_solution, test and
- * entry_point. The reference solution is the canonical completion of the prompt.
+ * Loads HumanEval from `dir`: HumanEval.jsonl, HumanEval.jsonl.gz (as OpenAI ships it) or HF's
+ * `openai_humaneval/test-00000-of-00001.parquet`. Each record needs task_id ("HumanEval/N"),
+ * prompt, canonical_solution, test and entry_point. The reference solution is the canonical
+ * completion of the prompt.
  */
 export async function loadHumanEval(dir: string, split: string): Promise<SourceExample[]> {
   if (split !== 'test')

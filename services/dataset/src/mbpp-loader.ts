@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
 import type { SourceExample } from './example.js';
 import { integerField, stringArrayField, stringField } from './field-readers.js';
@@ -20,14 +21,18 @@ export function mbppSplitOf(taskId: number): (typeof MBPP_SPLITS)[number] | unde
 }
 
 /**
- * Loads one MBPP split from `dir`/mbpp.jsonl (or .jsonl.gz / parquet), keeping the tasks whose
- * task_id falls in that split. Each line needs text, code, task_id, test_list, test_setup_code
- * and challenge_test_list; every line is checked, whatever split is asked for.
+ * Loads one MBPP split from `dir`: either the whole set in mbpp.jsonl (or .jsonl.gz / .parquet),
+ * keeping the tasks whose task_id falls in that split, or HF's `full/<split>-00000-of-00001.parquet`
+ * (HF's splits are the standard ones, so each task_id must belong to the file's split). Each row
+ * needs text, code, task_id, test_list, test_setup_code and challenge_test_list; every row of the
+ * file read is checked, whatever split is asked for.
  */
 export async function loadMbpp(dir: string, split: string): Promise<SourceExample[]> {
   if (!(MBPP_SPLITS as readonly string[]).includes(split))
     throw new NotFoundError(`mbpp has no split "${split}"; splits: ${MBPP_SPLITS.join(', ')}`);
-  const records = await readRecords(await findRecordFile(dir, ['mbpp']));
+  const path = await findRecordFile(dir, ['mbpp', `full/${split}-00000-of-00001`]);
+  const wholeSet = basename(path).startsWith('mbpp.');
+  const records = await readRecords(path);
   const seen = new Set<number>();
   const out: SourceExample[] = [];
   for (const record of records) {
@@ -38,6 +43,11 @@ export async function loadMbpp(dir: string, split: string): Promise<SourceExampl
     if (seen.has(taskId))
       throw new InvalidArgumentError(`${record.where}: field "task_id" ${taskId} appears twice`);
     seen.add(taskId);
+    // A task of another split in a per-split file means a mislabelled file, not a filter.
+    if (!wholeSet && taskSplit !== split)
+      throw new InvalidArgumentError(
+        `${record.where}: field "task_id" is ${taskId}, which is in split "${taskSplit}", not "${split}"`,
+      );
     const example = toExample(record, taskId, taskSplit);
     if (taskSplit === split) out.push(example);
   }

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { NotFoundError } from '@failmine/runtime';
 import { readJsonl, type SourceRecord } from './jsonl-reader.js';
 import { readParquet } from './parquet-reader.js';
@@ -32,7 +32,8 @@ export async function findRecordFile(dir: string, stems: readonly string[]): Pro
     for (const ext of RECORD_EXTENSIONS) {
       const path = join(dir, `${stem}${ext}`);
       if (await exists(path)) return path;
-      tried.push(basename(path));
+      // Relative to dir, so a folder in the stem (full/, main/) shows in the message.
+      tried.push(`${stem}${ext}`);
     }
   }
   throw new NotFoundError(`${dir}: none of ${tried.join(', ')} exists`);
