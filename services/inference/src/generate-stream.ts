@@ -90,7 +90,6 @@ export async function* generateStream(
     events.push(e);
     wake?.();
   };
-  let remaining = prompts.length;
   prompts.forEach((p, i) => {
     batcher
       .submit(model, config, {
@@ -117,10 +116,7 @@ export async function* generateStream(
           failure ??= err;
           wake?.();
         },
-      )
-      .finally(() => {
-        remaining--;
-      });
+      );
   });
   let completed = 0;
   while (completed < prompts.length) {
@@ -136,5 +132,4 @@ export async function* generateStream(
     if (next.kind === 'completion') completed++;
     yield next;
   }
-  void remaining;
 }
