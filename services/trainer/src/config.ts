@@ -16,6 +16,12 @@ export const trainerConfigSpec = {
     schema: z.string().min(1).default('checkpoints'),
     description: 'Where adapters and resumable training checkpoints are written.',
   },
+  threads: {
+    flag: 'threads',
+    env: 'FAILMINE_TRAINER_THREADS',
+    schema: z.coerce.number().int().nonnegative().default(0),
+    description: 'Intra-op threads of the training session; 0 (default) uses every core.',
+  },
 };
 
 /** The trainer service's validated configuration. */

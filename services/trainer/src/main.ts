@@ -10,6 +10,7 @@ import {
 } from '@failmine/runtime';
 import { trainerConfigSpec } from './config.js';
 import { createServer } from './server.js';
+import { TrainerJobs } from './trainer-jobs.js';
 
 runMain('failmine-trainer', async () => {
   const config = parseConfig(trainerConfigSpec, {
@@ -21,11 +22,18 @@ runMain('failmine-trainer', async () => {
   });
   const telemetry = await initTelemetry({ serviceName: 'failmine-trainer' });
   const logger = createLogger('trainer', config.logLevel);
+  const artifacts = new ArtifactStore(config.artifactsDir);
+  const jobs = new TrainerJobs({
+    checkpointDir: config.checkpointDir,
+    artifacts,
+    runtime: { device: config.device, threads: config.threads === 0 ? undefined : config.threads },
+  });
   const grpc = createServer({
     version: packageVersion(import.meta.url),
     device: config.device,
     checkpointDir: config.checkpointDir,
-    artifacts: new ArtifactStore(config.artifactsDir),
+    artifacts,
+    jobs,
     logger,
   });
   await startService({ name: 'trainer', ...config, grpc, logger, telemetry });

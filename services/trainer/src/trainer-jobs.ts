@@ -1,0 +1,110 @@
+// The trainer's running jobs: resolves a job's inputs (artifacts stored on this node, or node
+// paths), runs it, stores the packed output in the ArtifactStore, and lets CancelTraining stop a
+// job by id at its next step boundary.
+import {
+  type ArtifactStore,
+  chunkBuffer,
+  DIRECTORY_MEDIA_TYPE,
+  FailedPreconditionError,
+  NotFoundError,
+  unpackDirectoryArtifact,
+} from '@failmine/runtime';
+import type { StepProgress } from './train-loop.js';
+import { runTrainingJob, type TrainingOutcome } from './training-job.js';
+import type { TrainingOptions, TrainingRuntime } from './training-options.js';
+import type { RecordSource } from './training-records.js';
+
+/** A dataset or model: an artifact stored on this node by sha256, or a path on this node. */
+export type InputRef =
+  | { kind: 'artifact'; sha256: string; name: string }
+  | { kind: 'path'; path: string; name: string };
+
+/** A job as the service receives it. */
+export interface JobRequest {
+  jobId: string;
+  model: InputRef;
+  datasets: InputRef[];
+  options: TrainingOptions;
+  resume: boolean;
+  outputDir?: string | undefined;
+  /** Overrides the service's device for this job. */
+  device?: TrainingRuntime['device'] | undefined;
+}
+
+/** The artifact reference the stored output gets (ArtifactStore.put's answer). */
+export type StoredRef = Awaited<ReturnType<ArtifactStore['put']>>;
+
+/** What the jobs need from the service. */
+export interface TrainerJobsDeps {
+  checkpointDir: string;
+  artifacts: ArtifactStore;
+  runtime: TrainingRuntime;
+}
+
+/** Jobs running in this process, by job id. */
+export class TrainerJobs {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly deps: TrainerJobsDeps) {}
+
+  /**
+   * Runs a job, yielding progress, and returns its outcome with the stored output artifact.
+   * Refuses a job id that is already running here. `signal` (the caller's) stops it as cancel does.
+   */
+  async *run(
+    req: JobRequest,
+    signal?: AbortSignal,
+  ): AsyncGenerator<StepProgress, { outcome: TrainingOutcome; artifact: StoredRef }> {
+    if (this.running.has(req.jobId))
+      throw new FailedPreconditionError(`job "${req.jobId}" is already running`);
+    const cancel = new AbortController();
+    this.running.set(req.jobId, cancel);
+    try {
+      const datasets = await Promise.all(req.datasets.map((d) => this.recordSource(d)));
+      const modelDir = await this.path(req.model);
+      const stop = signal ? AbortSignal.any([signal, cancel.signal]) : cancel.signal;
+      const runtime = { ...this.deps.runtime, ...(req.device ? { device: req.device } : {}) };
+      const spec = {
+        jobId: req.jobId,
+        modelDir,
+        datasets,
+        options: req.options,
+        resume: req.resume,
+        outputDir: req.outputDir,
+      };
+      const outcome = yield* runTrainingJob(spec, this.deps.checkpointDir, runtime, stop);
+      const name = `${req.jobId}-${outcome.kind}.tar`;
+      const artifact = await this.deps.artifacts.put(
+        chunkBuffer(outcome.packed, { name, mediaType: DIRECTORY_MEDIA_TYPE }),
+      );
+      return { outcome, artifact };
+    } finally {
+      this.running.delete(req.jobId);
+    }
+  }
+
+  /** Asks a running job to stop at its next step boundary; false when none of that id runs. */
+  cancel(jobId: string): boolean {
+    const job = this.running.get(jobId);
+    job?.abort(new Error(`job "${jobId}" cancelled`));
+    return job !== undefined;
+  }
+
+  private async recordSource(ref: InputRef): Promise<RecordSource> {
+    if (ref.kind === 'path') return { path: ref.path };
+    await this.stored(ref.sha256, ref.name);
+    return { path: this.deps.artifacts.pathOf(ref.sha256), label: ref.name };
+  }
+
+  private async path(ref: InputRef): Promise<string> {
+    return ref.kind === 'path' ? ref.path : unpackDirectoryArtifact(this.deps.artifacts, ref.sha256);
+  }
+
+  private async stored(sha256: string, name: string): Promise<void> {
+    if (!(await this.deps.artifacts.stat(sha256))) {
+      throw new NotFoundError(
+        `artifact ${name} (sha256:${sha256}) is not stored on this trainer; upload it first`,
+      );
+    }
+  }
+}
