@@ -2,6 +2,9 @@
 //   gsm8k-numeric   the 1,319 GSM8K test reference answers (flexible mode)
 //   multiple-choice every MMLU test question, answered "Answer: <letter>"
 //   code-exec       the 164 HumanEval canonical solutions, in the sandbox main.ts would pick
+//   pairwise-judge  the first 64 GSM8K test references against a copy with the final number off
+//                   by one, judged by a tiny random llama on a real inference service process
+//                   (2 greedy generations per item; measures the plumbing, not a real judge)
 // Writes bench-results/grader.json at the repo root. Run: npm run bench -w @failmine/grader
 // (FAILMINE_GRADER_CODE_CONCURRENCY=n sets the code-exec slots, as for the service).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,13 +12,16 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Category, type GradeItem, type GradeRequest, GraderServiceClient } from '@failmine/contracts';
 import { ArtifactStore, createClient, createLogger } from '@failmine/runtime';
+import { startServiceProcess } from '@failmine/topology';
 import { probeSandbox } from '../src/code-exec-grader.js';
 import { detectSandbox } from '../src/detect-sandbox.js';
 import { createGrader, type GraderFactoryDeps } from '../src/grader-registry.js';
+import { createInferenceJudge } from '../src/inference-judge.js';
 import { createServer } from '../src/server.js';
 import { SlotPool } from '../src/slot-pool.js';
 import { gradeAll } from '../test/grade-client.js';
 import { readMmlu } from '../test/mmlu-csv.js';
+import { writeTinyJudgeModelDir } from '../test/support/tiny-judge-model.js';
 
 const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
 const OUT = new URL('../../../bench-results/grader.json', import.meta.url);
@@ -80,6 +86,24 @@ function humanEvalItems(): GradeItem[] {
   }));
 }
 
+// The reference answer with its final number off by one, as the output to compare with.
+function pairwiseItems(n: number): GradeItem[] {
+  return jsonl<{ question: string; answer: string }>('gsm8k/test.jsonl')
+    .slice(0, n)
+    .map((r, i) => {
+      const [work = '', final = ''] = r.answer.split('####');
+      const wrong = String(Number(final.trim().replaceAll(',', '')) + 1);
+      return {
+        id: `gsm8k/test/${i}`,
+        category: Category.CATEGORY_MATH,
+        prompt: r.question,
+        completion: r.answer,
+        groundTruth: { kind: { $case: 'finalAnswer', finalAnswer: final.trim() } },
+        otherCompletion: `${work}#### ${wrong}`,
+      };
+    });
+}
+
 async function bench(kind: string, items: GradeItem[], deps: GraderFactoryDeps) {
   const grpc = createServer({
     version: 'bench',
@@ -118,17 +142,43 @@ const codeExec = async () => {
   sandboxKind = sandbox.kind;
   return { sandbox, pool };
 };
+// The --judge-max-tokens default.
+const JUDGE_MAX_TOKENS = 64;
 const results = {
   'gsm8k-numeric': await bench('gsm8k-numeric', gsm8kItems(), {}),
   'multiple-choice': await bench('multiple-choice', mmluItems(), {}),
   'code-exec': await bench('code-exec', humanEvalItems(), { codeExec }),
+  'pairwise-judge': await benchPairwise(),
 };
+async function benchPairwise() {
+  const modelDir = await writeTinyJudgeModelDir();
+  const inference = await startServiceProcess('inference', { args: ['--model', modelDir] });
+  try {
+    const judge = async () => ({
+      backend: await createInferenceJudge({
+        address: inference.address,
+        modelId: 'tiny-judge',
+        modelPath: '',
+        maxNewTokens: JUDGE_MAX_TOKENS,
+      }),
+      concurrency: 8, // the --judge-concurrency default
+    });
+    return await bench('pairwise-judge', pairwiseItems(64), { judge });
+  } finally {
+    await inference.stop();
+  }
+}
+
 mkdirSync(new URL('.', OUT), { recursive: true });
 const report = {
   measuredAt: new Date().toISOString(),
   command: 'npm run bench -w @failmine/grader',
   host: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version },
   codeExec: { sandbox: sandboxKind, slots: pool.size },
+  pairwiseJudge: {
+    judge: 'tiny random llama (2 layers, hidden 32), inference service on CPU',
+    maxNewTokens: JUDGE_MAX_TOKENS,
+  },
   graders: results,
 };
 writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);

@@ -29,6 +29,9 @@ const OUTCOMES: Record<GradeOutcome, Outcome> = {
   timeout: Outcome.OUTCOME_TIMEOUT,
   crashed: Outcome.OUTCOME_CRASHED,
   'sandbox-error': Outcome.OUTCOME_SANDBOX_ERROR,
+  win: Outcome.OUTCOME_WIN,
+  tie: Outcome.OUTCOME_TIE,
+  loss: Outcome.OUTCOME_LOSS,
 };
 
 function decodeTruth(id: string, gt: GroundTruth | undefined): Truth {
@@ -73,6 +76,7 @@ export function decodeGradeRequest(req: GradeRequest): StreamMessage {
       category,
       prompt: item.prompt,
       completion: item.completion,
+      otherCompletion: item.otherCompletion,
       truth: decodeTruth(item.id, item.groundTruth),
     },
   };

@@ -3,6 +3,7 @@ import { type CodeExecDeps, gradeCode } from './code-exec-grader.js';
 import type { GradeInput, GradeResult, GradeSettings } from './grading.js';
 import { gradeNumericAnswer, numericMode } from './gsm8k-answer.js';
 import { gradeMultipleChoice } from './multiple-choice-answer.js';
+import { gradePairwise, type JudgeBackend } from './pairwise-judge.js';
 
 /** One grader implementation: what it handles and how it decides one item. */
 export interface Grader {
@@ -16,9 +17,11 @@ export interface Grader {
   grade(input: GradeInput, settings: GradeSettings, signal: AbortSignal): Promise<GradeResult>;
 }
 
-/** What grader factories may need; only code-exec uses its sandbox. */
+/** What grader factories may need: code-exec its sandbox, pairwise-judge its judge. */
 export interface GraderFactoryDeps {
   codeExec?: () => Promise<CodeExecDeps>;
+  /** The judge model's backend and how many items to judge at once. */
+  judge?: () => Promise<{ backend: JudgeBackend; concurrency: number }>;
 }
 
 function wrongTruth(kind: string, field: string, input: GradeInput): InvalidArgumentError {
@@ -70,14 +73,28 @@ const codeExec = async (deps: GraderFactoryDeps): Promise<Grader> => {
   };
 };
 
-/**
- * Grader kind -> factory. pairwise-judge is absent until the inference service exists
- * (TODO issue #6): asking for it fails at startup, naming the kinds that do exist.
- */
+const pairwiseJudge = async (deps: GraderFactoryDeps): Promise<Grader> => {
+  if (!deps.judge)
+    throw new InvalidArgumentError(
+      'pairwise-judge needs a judge: --judge-address with --judge-model, or --judge-url with --judge-api-model',
+    );
+  const { backend, concurrency } = await deps.judge();
+  return {
+    kind: 'pairwise-judge',
+    categories: ['math', 'code', 'creativity'],
+    concurrency,
+    checkSettings: noModes('pairwise-judge'),
+    // Any ground truth is accepted: the judge compares the two outputs, not against the truth.
+    grade: (input, s, signal) => gradePairwise(backend, input, s, signal),
+  };
+};
+
+/** Grader kind -> factory. */
 export const GRADER_REGISTRY: ReadonlyMap<string, (deps: GraderFactoryDeps) => Promise<Grader>> = new Map([
   ['gsm8k-numeric', gsm8kNumeric],
   ['multiple-choice', multipleChoice],
   ['code-exec', codeExec],
+  ['pairwise-judge', pairwiseJudge],
 ]);
 
 /** Builds the grader of a kind; an unknown kind throws listing the supported ones. */

@@ -10,7 +10,10 @@ export type GradeOutcome =
   | 'failed'
   | 'timeout'
   | 'crashed'
-  | 'sandbox-error';
+  | 'sandbox-error'
+  | 'win'
+  | 'tie'
+  | 'loss';
 
 /** A grader's decision, without the item id and timing the stream adds. */
 export interface GradeResult {
@@ -47,6 +50,8 @@ export interface GradeInput {
   category: string;
   prompt: string;
   completion: string;
+  /** Pairwise graders: the reference output the completion is compared with; empty otherwise. */
+  otherCompletion: string;
   truth: Truth;
 }
 
@@ -59,5 +64,5 @@ export interface GradeSettings {
 
 /** True for the outcomes that count as right. */
 export function isCorrectOutcome(outcome: GradeOutcome): boolean {
-  return outcome === 'correct' || outcome === 'passed';
+  return outcome === 'correct' || outcome === 'passed' || outcome === 'win';
 }

@@ -14,6 +14,8 @@ import { probeSandbox } from './code-exec-grader.js';
 import { graderConfigSpec } from './config.js';
 import { detectSandbox } from './detect-sandbox.js';
 import { createGrader } from './grader-registry.js';
+import { createJudgeBackend } from './judge-backends.js';
+import { resolveJudgeSettings } from './judge-settings.js';
 import { createServer } from './server.js';
 import { SlotPool } from './slot-pool.js';
 
@@ -25,6 +27,7 @@ runMain('failmine-grader', async () => {
     summary:
       'failmine grader service: one swappable grading contract (numeric, multiple choice, code execution, pairwise judge).',
   });
+  const judge = resolveJudgeSettings(config, process.env);
   const telemetry = await initTelemetry({ serviceName: 'failmine-grader' });
   const logger = createLogger('grader', config.logLevel);
   const grader = await createGrader(config.grader, {
@@ -45,6 +48,13 @@ runMain('failmine-grader', async () => {
       );
       return { sandbox, pool };
     },
+    judge:
+      judge &&
+      (async () => {
+        const backend = await createJudgeBackend(judge);
+        logger.info({ judge: backend.description }, 'pairwise judge ready');
+        return { backend, concurrency: config.judgeConcurrency };
+      }),
   }).catch((err: unknown) => {
     // An unavailable grader or sandbox is a problem with how we were started: one line, exit 2.
     if (err instanceof FailmineError) throw new ConfigError(`--grader ${config.grader}: ${err.message}`);

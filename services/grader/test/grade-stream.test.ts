@@ -6,7 +6,14 @@ import { createGrader, type Grader } from '../src/grader-registry.js';
 
 const math = (id: string, completion: string, finalAnswer = '1'): StreamMessage => ({
   kind: 'item',
-  input: { id, category: 'math', prompt: '', completion, truth: { kind: 'final-answer', finalAnswer } },
+  input: {
+    id,
+    category: 'math',
+    prompt: '',
+    completion,
+    otherCompletion: '',
+    truth: { kind: 'final-answer', finalAnswer },
+  },
 });
 
 // A grader whose items finish in reverse order of arrival, to prove the stream reorders them.
@@ -82,9 +89,17 @@ describe('grade stream', () => {
   });
 
   it('names the supported kinds when asked for an unknown one', async () => {
+    await assert.rejects(createGrader('llm-vibes'), (e: Error) => {
+      assert.ok(e instanceof InvalidArgumentError);
+      assert.match(e.message, /supported: gsm8k-numeric, multiple-choice, code-exec, pairwise-judge/);
+      return true;
+    });
+  });
+
+  it('refuses pairwise-judge without a judge, naming the flags', async () => {
     await assert.rejects(createGrader('pairwise-judge'), (e: Error) => {
       assert.ok(e instanceof InvalidArgumentError);
-      assert.match(e.message, /supported: gsm8k-numeric, multiple-choice, code-exec/);
+      assert.match(e.message, /--judge-address/);
       return true;
     });
   });

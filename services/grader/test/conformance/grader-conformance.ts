@@ -6,7 +6,7 @@ import { Category, type GradeRequest, GraderServiceClient, Outcome, type Verdict
 import { callUnary, createClient } from '@failmine/runtime';
 import { status } from '@grpc/grpc-js';
 import { gradeAll } from '../grade-client.js';
-import { SAMPLES, type SampleItem, sampleItem } from './sample-items.js';
+import { PAIRWISE_SAMPLES, SAMPLES, type SampleItem, sampleItem } from './sample-items.js';
 
 const RIGHT_OUTCOMES = new Set([Outcome.OUTCOME_CORRECT, Outcome.OUTCOME_PASSED, Outcome.OUTCOME_WIN]);
 
@@ -31,6 +31,8 @@ export function graderConformance(label: string, address: () => string): void {
     let client: GraderServiceClient;
     let sample: SampleItem;
     let categories: Category[] = [];
+    let samples: ReadonlyMap<Category, SampleItem> = SAMPLES;
+    let pairwise = false;
     // A tag per suite run, so ids do not collide with items an earlier run sent to the same server.
     const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -38,7 +40,9 @@ export function graderConformance(label: string, address: () => string): void {
       client = createClient(GraderServiceClient, address(), { unaryDeadlineMs: 10_000 });
       const res = await callUnary(client.describe.bind(client), {});
       categories = res.categories;
-      const found = categories.map((c) => SAMPLES.get(c)).find((s) => s !== undefined);
+      pairwise = res.pairwise;
+      samples = pairwise ? PAIRWISE_SAMPLES : SAMPLES;
+      const found = categories.map((c) => samples.get(c)).find((s) => s !== undefined);
       assert.ok(found, `the kit has no sample item for categories ${categories.join(', ')}`);
       sample = found;
     });
@@ -136,10 +140,28 @@ export function graderConformance(label: string, address: () => string): void {
     }
 
     it('rejects a category it does not handle with INVALID_ARGUMENT', async (t) => {
-      const other = [...SAMPLES.values()].find((s) => !categories.includes(s.category));
+      const other = [...samples.values()].find((s) => !categories.includes(s.category));
       if (!other) return t.skip('this grader handles every category the kit knows');
       const { error } = await gradeAll(client, [item(other, `${run}/othercat`, true)], 60_000);
       assert.equal(error?.code, status.INVALID_ARGUMENT, `got ${error?.code}: ${error?.details}`);
+    });
+
+    it('rejects a pairwise item without other_completion with INVALID_ARGUMENT', async (t) => {
+      if (!pairwise) return t.skip('not a pairwise grader');
+      const { error } = await gradeAll(
+        client,
+        [
+          {
+            message: {
+              $case: 'item',
+              item: { ...sampleItem(sample, `${run}/noother`, true), otherCompletion: '' },
+            },
+          },
+        ],
+        60_000,
+      );
+      assert.equal(error?.code, status.INVALID_ARGUMENT, `got ${error?.code}: ${error?.details}`);
+      assert.ok(error?.details, 'the error names no field');
     });
 
     it('honours a deadline: the stream ends DEADLINE_EXCEEDED and the server serves the next one', async () => {

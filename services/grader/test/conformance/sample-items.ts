@@ -1,5 +1,6 @@
 // Items the conformance kit sends: per category, one completion that is right and one that is
-// wrong, so any correct grader of that category must tell them apart.
+// wrong, so any correct grader of that category must tell them apart. Pairwise graders get
+// their own samples: the right completion beats the other output, the wrong one does not.
 import { Category, type GradeItem, type GroundTruth } from '@failmine/contracts';
 
 /** A right and a wrong completion for the same ground truth. */
@@ -9,6 +10,8 @@ export interface SampleItem {
   right: string;
   wrong: string;
   groundTruth: GroundTruth;
+  /** Pairwise samples: the output both completions are compared with (other_completion). */
+  other?: string;
 }
 
 /** One sample per category a shipped grader decides. */
@@ -61,6 +64,21 @@ export const SAMPLES: ReadonlyMap<Category, SampleItem> = new Map([
   ],
 ]);
 
+/** One sample per category for pairwise graders (GraderServiceDescribeResponse.pairwise). */
+export const PAIRWISE_SAMPLES: ReadonlyMap<Category, SampleItem> = new Map([
+  [
+    Category.CATEGORY_MATH,
+    {
+      category: Category.CATEGORY_MATH,
+      prompt: 'What is 6 * 7?',
+      right: '6 * 7 = 42',
+      wrong: '6 * 7 = 40',
+      other: '6 * 7 = 41',
+      groundTruth: { kind: { $case: 'finalAnswer', finalAnswer: '42' } },
+    },
+  ],
+]);
+
 /** A GradeItem from a sample: the right or the wrong completion under the given id. */
 export function sampleItem(sample: SampleItem, id: string, right: boolean): GradeItem {
   return {
@@ -69,6 +87,6 @@ export function sampleItem(sample: SampleItem, id: string, right: boolean): Grad
     prompt: sample.prompt,
     completion: right ? sample.right : sample.wrong,
     groundTruth: sample.groundTruth,
-    otherCompletion: '',
+    otherCompletion: sample.other ?? '',
   };
 }
