@@ -45,7 +45,7 @@ const VERDICTS = new Map<Outcome, PairVerdict>([
 ]);
 
 /** "CATEGORY_MATH" -> "math", the value breakdowns and forgetting sets group by. */
-function categoryLabel(category: Category): string | undefined {
+export function categoryLabel(category: Category): string | undefined {
   if (category === Category.CATEGORY_UNSPECIFIED) return undefined;
   return categoryToJSON(category)
     .replace(/^CATEGORY_/, '')

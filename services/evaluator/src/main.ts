@@ -9,6 +9,7 @@ import {
   startService,
 } from '@failmine/runtime';
 import { evaluatorConfigSpec } from './config.js';
+import { createGrpcCompareClients } from './grpc-compare-clients.js';
 import { createServer } from './server.js';
 
 runMain('failmine-evaluator', async () => {
@@ -21,12 +22,22 @@ runMain('failmine-evaluator', async () => {
   });
   const telemetry = await initTelemetry({ serviceName: 'failmine-evaluator' });
   const logger = createLogger('evaluator', config.logLevel);
+  const clients = createGrpcCompareClients(config);
   const grpc = createServer({
     version: packageVersion(import.meta.url),
+    datasetAddress: config.datasetAddress,
     graderAddress: config.graderAddress,
     inferenceAddress: config.inferenceAddress,
+    clients,
     artifacts: new ArtifactStore(config.artifactsDir),
     logger,
   });
-  await startService({ name: 'evaluator', ...config, grpc, logger, telemetry });
+  await startService({
+    name: 'evaluator',
+    ...config,
+    grpc,
+    logger,
+    telemetry,
+    onClose: async () => clients.close(),
+  });
 });

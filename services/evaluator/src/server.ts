@@ -7,22 +7,24 @@ import {
   describeService,
   type GrpcServer,
   type Logger,
-  UnimplementedError,
 } from '@failmine/runtime';
+import { compare } from './compare.js';
+import type { CompareClients } from './compare-clients.js';
+import { decodeCompareRequest, encodeCompareEvent, storeItemOutcomes } from './compare-request-codec.js';
 import { decodeSummarizeRequest, encodeEvaluation } from './evaluation-codec.js';
 import { summarize } from './summarize.js';
 
 /** What the evaluator service's handlers need. */
 export interface EvaluatorDeps {
   version: string;
+  datasetAddress: string;
   graderAddress: string;
   inferenceAddress: string;
+  /** Compare's downstream services (gRPC in main.ts; fakes in tests). */
+  clients: CompareClients;
   artifacts: ArtifactStore;
   logger: Logger;
 }
-
-const notYet = (rpc: string) =>
-  new UnimplementedError(`EvaluatorService.${rpc} is not implemented yet (issue #7)`);
 
 /** The evaluator service's gRPC server (health, reflection, artifacts included), bound to no port. */
 export function createServer(deps: EvaluatorDeps): GrpcServer {
@@ -31,12 +33,24 @@ export function createServer(deps: EvaluatorDeps): GrpcServer {
       info: describeService({
         name: 'evaluator',
         version: deps.version,
-        attributes: { grader_address: deps.graderAddress, inference_address: deps.inferenceAddress },
+        attributes: {
+          dataset_address: deps.datasetAddress,
+          grader_address: deps.graderAddress,
+          inference_address: deps.inferenceAddress,
+        },
       }),
     }),
-    // biome-ignore lint/correctness/useYield: filled in by issue #7; until then it only refuses.
-    async *compare() {
-      throw notYet('Compare');
+    // Generate, grade and summarize; the caller's deadline and cancellation reach every downstream call.
+    async *compare(request, ctx) {
+      const input = await decodeCompareRequest(request, deps.artifacts);
+      for await (const event of compare(input, deps.clients, {
+        signal: ctx.signal,
+        deadline: ctx.deadline,
+      })) {
+        const items =
+          event.kind === 'evaluation' ? await storeItemOutcomes(event.outcomes, deps.artifacts) : undefined;
+        yield encodeCompareEvent(event, items);
+      }
     },
     // Statistics and gates over outcomes the caller already graded.
     summarize: async (request) => ({

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   Category,
+  type CompareRequest,
   EvaluatorServiceClient,
   GateOperator,
   GateStatus,
@@ -14,7 +15,11 @@ import {
 } from '@failmine/contracts';
 import { ArtifactStore, callUnary, createClient, createLogger, type GrpcServer } from '@failmine/runtime';
 import { status } from '@grpc/grpc-js';
+import { createGrpcCompareClients } from '../src/grpc-compare-clients.js';
 import { createServer } from '../src/server.js';
+
+// Port 1 (tcpmux) is privileged and unused: connections are refused at once.
+const NOBODY = '127.0.0.1:1';
 
 describe('evaluator server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'failmine-evaluator-'));
@@ -24,8 +29,15 @@ describe('evaluator server', () => {
   before(async () => {
     grpc = createServer({
       version: '1.2.3',
+      datasetAddress: NOBODY,
       graderAddress: 'g:1',
       inferenceAddress: 'i:2',
+      // Nothing listens at these: Compare either refuses first or finds the dataset service down.
+      clients: createGrpcCompareClients({
+        datasetAddress: NOBODY,
+        graderAddress: 'g:1',
+        inferenceAddress: 'i:2',
+      }),
       artifacts: new ArtifactStore(dir),
       logger: createLogger('evaluator-test', 'silent'),
     });
@@ -46,19 +58,62 @@ describe('evaluator server', () => {
     assert.equal(res.info?.attributes.grader_address, 'g:1');
   });
 
-  it('answers UNIMPLEMENTED, not canned data, for Compare (it needs inference and grader)', async () => {
+  const compareError = async (req: Partial<CompareRequest>) => {
     const stream = client.compare({
       evaluationId: 'e1',
-      candidate: undefined,
-      reference: undefined,
-      set: undefined,
+      candidate: { source: { $case: 'path', path: '/models/tiny' }, adapters: [], displayName: '' },
+      reference: { source: { $case: 'baseModel', baseModel: true } },
+      set: { dataset: 'gsm8k', category: Category.CATEGORY_UNSPECIFIED, split: 'test', limit: 5, ids: [] },
       forgettingSets: [],
       gates: [],
       sampling: undefined,
       gradeOptions: undefined,
+      ...req,
     });
-    const [err] = (await once(stream, 'error')) as [{ code: number }];
+    const [err] = (await once(stream, 'error')) as [{ code: number; details: string }];
+    return err;
+  };
+
+  it('refuses a bad Compare request with INVALID_ARGUMENT naming the field', async () => {
+    const noCandidate = await compareError({ candidate: undefined });
+    assert.equal(noCandidate.code, status.INVALID_ARGUMENT);
+    assert.match(noCandidate.details, /^candidate\.source: /);
+    const noAdapter = await compareError({});
+    assert.equal(noAdapter.code, status.INVALID_ARGUMENT);
+    assert.match(noAdapter.details, /^reference\.base_model: the candidate has no adapters/);
+    const noSet = await compareError({
+      reference: {
+        source: {
+          $case: 'model',
+          model: { source: { $case: 'path', path: '/m' }, adapters: [], displayName: '' },
+        },
+      },
+      set: { dataset: '', category: Category.CATEGORY_UNSPECIFIED, split: '', limit: 0, ids: [] },
+    });
+    assert.equal(noSet.code, status.INVALID_ARGUMENT);
+    assert.match(noSet.details, /^set\.dataset: give a dataset or a category/);
+  });
+
+  it('answers UNAVAILABLE naming the dataset service when it is down (after retries)', async () => {
+    const err = await compareError({
+      candidate: {
+        source: { $case: 'path', path: '/models/tiny' },
+        adapters: [{ source: { $case: 'path', path: '/adapters/a' }, scale: 0 }],
+        displayName: '',
+      },
+    });
+    assert.equal(err.code, status.UNAVAILABLE);
+    assert.match(err.details, /^dataset service at 127\.0\.0\.1:1 is unavailable: /);
+  });
+
+  it('answers UNIMPLEMENTED for an OpenAI-compatible reference endpoint', async () => {
+    const err = await compareError({
+      reference: {
+        source: { $case: 'endpoint', endpoint: { baseUrl: 'http://x', model: 'm', apiKeyEnv: '' } },
+      },
+    });
     assert.equal(err.code, status.UNIMPLEMENTED);
+    assert.match(err.details, /reference\.endpoint/);
   });
 
   const outcome = (

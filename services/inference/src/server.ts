@@ -12,14 +12,12 @@ import {
   createGrpcServer,
   describeService,
   type GrpcServer,
-  InvalidArgumentError,
   type Logger,
   NotFoundError,
-  UnimplementedError,
-  unpackDirectoryArtifact,
 } from '@failmine/runtime';
 import { generateStream } from './generate-stream.js';
 import type { GenerationBatcher } from './generation-batcher.js';
+import { decodeLoadModelRequest } from './load-model-request.js';
 import type { LoadedModel, ModelRegistry } from './model-registry.js';
 
 /** What the inference service's handlers need. */
@@ -52,6 +50,7 @@ export function modelFacts(m: LoadedModel): Record<string, string> {
     vocab_size: String(c.vocab_size),
     max_context: String(c.max_position_embeddings),
     parameters: String(parameters),
+    ...(m.adapter ? { adapter: m.adapter.dir, adapter_scale: String(m.adapter.scale) } : {}),
   };
 }
 
@@ -72,26 +71,8 @@ export function createServer(deps: InferenceDeps): GrpcServer {
       }),
     }),
     loadModel: async (req): Promise<LoadModelResponse> => {
-      const source = req.model?.source;
-      if (!source)
-        throw new InvalidArgumentError('model.source: give model.path (an HF directory on this node)');
-      if ((req.model?.adapters.length ?? 0) > 0) {
-        throw new UnimplementedError('model.adapters: LoRA adapters are not implemented yet (issue #4)');
-      }
-      if (req.device !== '' && req.device !== 'cpu' && req.device !== 'cuda') {
-        throw new InvalidArgumentError(`device: "${req.device}" is not cpu or cuda`);
-      }
-      // An artifact is a model directory packed with packDirectory and uploaded to this node's
-      // ArtifactService first; it is unpacked once and then loaded like a path.
-      const path =
-        source.$case === 'path'
-          ? source.path
-          : await unpackDirectoryArtifact(deps.artifacts, source.artifact.sha256);
-      const defaultId = source.$case === 'artifact' ? source.artifact.name.replace(/\.tar$/, '') : '';
-      const model = await registry.load(path, {
-        modelId: req.modelId || defaultId,
-        ...(req.device ? { device: req.device as Device } : {}),
-      });
+      const plan = await decodeLoadModelRequest(req, deps.artifacts);
+      const model = await registry.load(plan.path, plan.options);
       return {
         modelId: model.id,
         device: model.device,

@@ -1,0 +1,44 @@
+import type { EvalItem } from './compare-clients.js';
+import type { PairedOutcome } from './win-tie-loss.js';
+
+// Example metadata keys that become breakdown labels, beside dataset and category.
+const METADATA_LABELS = ['subject', 'difficulty'] as const;
+
+/** Label keys Compare breaks its statistics down by, in this order, when any item carries them. */
+export const COMPARE_BREAKDOWN_KEYS = ['category', 'dataset', ...METADATA_LABELS] as const;
+
+/** The labels of one item: dataset, category (when set), subject and difficulty (when the metadata has them). */
+export function itemLabels(item: EvalItem): Record<string, string> {
+  const labels: Record<string, string> = { dataset: item.dataset };
+  if (item.category !== '') labels.category = item.category;
+  for (const key of METADATA_LABELS) {
+    const value = item.metadata[key];
+    if (value !== undefined && value !== '') labels[key] = value;
+  }
+  return labels;
+}
+
+/**
+ * Pairs each item's two verdicts into an outcome. Throws naming the first item a side has no
+ * verdict for: the grader must answer every item, or the statistics would silently shrink.
+ */
+export function pairOutcomes(
+  items: readonly EvalItem[],
+  candidate: ReadonlyMap<string, boolean>,
+  reference: ReadonlyMap<string, boolean>,
+): PairedOutcome[] {
+  return items.map((item) => {
+    const candidateCorrect = candidate.get(item.id);
+    const referenceCorrect = reference.get(item.id);
+    if (candidateCorrect === undefined || referenceCorrect === undefined) {
+      const side = candidateCorrect === undefined ? 'candidate' : 'reference';
+      throw new Error(`no ${side} verdict for item "${item.id}"`);
+    }
+    return { itemId: item.id, candidateCorrect, referenceCorrect, labels: itemLabels(item) };
+  });
+}
+
+/** The breakdown keys that at least one outcome carries, in COMPARE_BREAKDOWN_KEYS order. */
+export function presentBreakdownKeys(outcomes: readonly PairedOutcome[]): string[] {
+  return COMPARE_BREAKDOWN_KEYS.filter((key) => outcomes.some((o) => o.labels[key] !== undefined));
+}
