@@ -1,6 +1,7 @@
 import { DEFAULT_PORTS, packageVersion, type ServiceName } from '@failmine/runtime';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { serve } from './commands/serve.js';
+import { DEFAULT_DATA_DIR } from './config.js';
 
 /** Exit code of a command that exists in the CLI but whose issue has not landed yet. */
 export const EXIT_NOT_IMPLEMENTED = 2;
@@ -89,7 +90,22 @@ export function buildProgram(io: CliIo): Command {
     .command('status')
     .description("Show a run's progress from the database (all runs when none is named).")
     .argument('[run]', 'run id')
-    .action(() => notImplemented('status', 8, 'run state in Postgres', io));
+    .addOption(
+      new Option('--database-url <url>', 'Postgres connection string (default: the embedded database)').env(
+        'DATABASE_URL',
+      ),
+    )
+    .addOption(
+      new Option('--db-dir <dir>', 'data directory of the embedded database')
+        .env('FAILMINE_DB_DIR')
+        .default(DEFAULT_DATA_DIR),
+    )
+    .action(async (run: string | undefined, opts: { databaseUrl?: string; dbDir: string }) => {
+      // Loaded on use: pg and PGlite need not load for every other command.
+      const { status } = await import('./commands/status.js');
+      const code = await status({ run, databaseUrl: opts.databaseUrl, dbDir: opts.dbDir }, io.out);
+      if (code !== 0) throw new CliExit(code);
+    });
 
   program
     .command('report')

@@ -9,6 +9,7 @@ import {
   startService,
 } from '@failmine/runtime';
 import { coordinatorConfigSpec } from './config.js';
+import { LazyDatabase } from './db/lazy-database.js';
 import { createServer } from './server.js';
 
 runMain('failmine-coordinator', async () => {
@@ -20,11 +21,13 @@ runMain('failmine-coordinator', async () => {
   });
   const telemetry = await initTelemetry({ serviceName: 'failmine-coordinator' });
   const logger = createLogger('coordinator', config.logLevel);
+  const db = new LazyDatabase({ url: config.databaseUrl, dataDir: config.dbDir, logger });
   const grpc = createServer({
     version: packageVersion(import.meta.url),
     database: config.databaseUrl ? 'postgres' : 'embedded',
+    db: () => db.get(),
     artifacts: new ArtifactStore(config.artifactsDir),
     logger,
   });
-  await startService({ name: 'coordinator', ...config, grpc, logger, telemetry });
+  await startService({ name: 'coordinator', ...config, grpc, logger, telemetry, onClose: () => db.close() });
 });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CommanderError } from 'commander';
 import { buildProgram, CliExit, EXIT_NOT_IMPLEMENTED } from '../src/cli-program.js';
@@ -58,5 +61,19 @@ describe('failmine CLI', () => {
     const { code, err } = await runCli(['serve', '--services', 'dataset,nope']);
     assert.equal(code, 2);
     assert.match(err.join('\n'), /unknown service "nope"/);
+  });
+});
+
+describe('failmine status', () => {
+  it('reports no runs, and creates nothing, when the embedded database does not exist', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'failmine-status-')), 'db');
+    const saved = process.env.DATABASE_URL;
+    delete process.env.DATABASE_URL; // a server in the environment would be asked instead
+    const { code, out } = await runCli(['status', '--db-dir', dir]).finally(() => {
+      if (saved !== undefined) process.env.DATABASE_URL = saved;
+    });
+    assert.equal(code, 0);
+    assert.match(out.join('\n'), /no runs yet \(no database at .*\/db;/);
+    assert.equal(existsSync(dir), false);
   });
 });
