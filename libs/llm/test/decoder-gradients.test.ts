@@ -1,14 +1,18 @@
 // The whole decoder's gradients, as training will use them: the loss graph (decoder + token
-// cross-entropy) is differentiated with respect to every weight, declared as a graph input, and a
-// sample of each weight's gradient elements is compared with central finite differences.
+// cross-entropy) is differentiated with respect to every weight (full fine-tuning) or every LoRA
+// A/B matrix (adapter training), declared as graph inputs, and a sample of each gradient's
+// elements is compared with central finite differences.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crossEntropyLoss, differentiate, GraphBuilder, type Tensor } from '@failmine/onnx-graph';
 import * as ort from 'onnxruntime-node';
 import { buildDecoder } from '../src/decoder-graph.js';
 import { seededRandom } from '../src/generation/sampler.js';
+import { LORA_TARGET_MODULES } from '../src/lora-config.js';
+import { loraLinearHook } from '../src/lora-graph.js';
 import { type DecoderConfig, parseDecoderConfig } from '../src/model-config.js';
 import type { Weights } from '../src/weights.js';
+import { randomLoraAdapter } from './support/lora-fixture.js';
 import { randomWeights, tinyLlamaConfig, tinyQwen2Config } from './support/tiny-model-fixture.js';
 
 const SIZE = { hidden_size: 16, num_attention_heads: 2, head_dim: 8, vocab_size: 48 };
@@ -72,63 +76,104 @@ function int64(rows: number[][]): ort.Tensor {
   ]);
 }
 
-/** The loss graph's bytes before and after differentiation (gradients as outputs "grad.<name>"). */
-function lossGraphs(config: DecoderConfig, weights: Weights): { forward: Uint8Array; backward: Uint8Array } {
+/**
+ * The loss graph's bytes before and after differentiation (gradients as outputs "grad.<name>"),
+ * differentiated with respect to the graph inputs named in `params`.
+ */
+function lossGraphs(
+  params: Weights,
+  buildLogits: (g: GraphBuilder) => Tensor,
+): { forward: Uint8Array; backward: Uint8Array } {
   const g = new GraphBuilder('decoder_loss');
-  const logits = buildDecoder(g, config, weights, { kvCache: false, weightInputs: new Set(weights.keys()) });
+  const logits = buildLogits(g);
   const labels = g.input('labels', 'int64', ['batch_size', 'sequence_length']);
   g.output(crossEntropyLoss(g, logits, labels), 'loss');
   const forward = g.toBytes();
-  const wrt = g.inputs.filter((t) => weights.has(t.name));
+  const wrt = g.inputs.filter((t) => params.has(t.name));
   for (const [name, grad] of differentiate(g, g.outputs.at(-1) as Tensor, wrt))
     g.output(grad, `grad.${name}`);
   return { forward, backward: g.toBytes() };
+}
+
+/** Compares SAMPLES_PER_TENSOR elements of each parameter's gradient with central differences. */
+async function gradientFailures(
+  params: Weights,
+  buildLogits: (g: GraphBuilder) => Tensor,
+): Promise<string[]> {
+  const { forward, backward } = lossGraphs(params, buildLogits);
+  const fwd = await ort.InferenceSession.create(forward, ONE_THREAD);
+  const bwd = await ort.InferenceSession.create(backward, ONE_THREAD);
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: int64(IDS),
+    attention_mask: int64(MASK),
+    position_ids: int64(POSITIONS),
+    labels: int64(LABELS),
+  };
+  for (const [name, w] of params) feeds[name] = new ort.Tensor('float32', w.data, w.dims);
+  const out = await bwd.run(feeds);
+  const lossAt = async (name: string, j: number, value: number) => {
+    const w = params.get(name)?.data as Float32Array;
+    const moved = Float32Array.from(w, (v, k) => (k === j ? value : v));
+    const r = await fwd.run({ ...feeds, [name]: new ort.Tensor('float32', moved, params.get(name)?.dims) }, [
+      'loss',
+    ]);
+    return Number(r.loss?.data[0]);
+  };
+  const rand = seededRandom(11);
+  const failures: string[] = [];
+  for (const [name, w] of params) {
+    const analytic = out[`grad.${name}`]?.data as Float32Array;
+    assert.equal(analytic.length, w.data.length, `gradient of ${name} has the weight's size`);
+    for (let s = 0; s < Math.min(SAMPLES_PER_TENSOR, w.data.length); s++) {
+      const j = Math.floor(rand() * w.data.length);
+      const x = w.data[j] as number;
+      const [up, down] = [Math.fround(x + STEP), Math.fround(x - STEP)];
+      const numeric = ((await lossAt(name, j, up)) - (await lossAt(name, j, down))) / (up - down);
+      const a = analytic[j] as number;
+      if (!(Math.abs(a - numeric) <= TOLERANCE.abs + TOLERANCE.rel * Math.abs(numeric))) {
+        failures.push(`${name}[${j}]: analytic ${a}, numeric ${numeric}`);
+      }
+    }
+  }
+  return failures;
 }
 
 describe('decoder gradients (all weights, cross-entropy loss) against finite differences', () => {
   for (const [family, config] of Object.entries(CONFIGS)) {
     it(`${family}: ${SAMPLES_PER_TENSOR} elements of every weight tensor`, async () => {
       const weights = randomWeights(config, 3);
-      const { forward, backward } = lossGraphs(config, weights);
-      const fwd = await ort.InferenceSession.create(forward, ONE_THREAD);
-      const bwd = await ort.InferenceSession.create(backward, ONE_THREAD);
-      const feeds: Record<string, ort.Tensor> = {
-        input_ids: int64(IDS),
-        attention_mask: int64(MASK),
-        position_ids: int64(POSITIONS),
-        labels: int64(LABELS),
-      };
-      for (const [name, w] of weights) feeds[name] = new ort.Tensor('float32', w.data, w.dims);
-      const out = await bwd.run(feeds);
-      const lossAt = async (name: string, j: number, value: number) => {
-        const w = weights.get(name)?.data as Float32Array;
-        const moved = Float32Array.from(w, (v, k) => (k === j ? value : v));
-        const r = await fwd.run(
-          { ...feeds, [name]: new ort.Tensor('float32', moved, weights.get(name)?.dims) },
-          ['loss'],
-        );
-        return Number(r.loss?.data[0]);
-      };
-      const rand = seededRandom(11);
-      const failures: string[] = [];
-      for (const [name, w] of weights) {
-        const analytic = out[`grad.${name}`]?.data as Float32Array;
-        assert.equal(analytic.length, w.data.length, `gradient of ${name} has the weight's size`);
-        for (let s = 0; s < Math.min(SAMPLES_PER_TENSOR, w.data.length); s++) {
-          const j = Math.floor(rand() * w.data.length);
-          const x = w.data[j] as number;
-          const [up, down] = [Math.fround(x + STEP), Math.fround(x - STEP)];
-          const numeric = ((await lossAt(name, j, up)) - (await lossAt(name, j, down))) / (up - down);
-          const a = analytic[j] as number;
-          if (!(Math.abs(a - numeric) <= TOLERANCE.abs + TOLERANCE.rel * Math.abs(numeric))) {
-            failures.push(`${name}[${j}]: analytic ${a}, numeric ${numeric}`);
-          }
-        }
-      }
+      const failures = await gradientFailures(weights, (g) =>
+        buildDecoder(g, config, weights, { kvCache: false, weightInputs: new Set(weights.keys()) }),
+      );
       assert.deepEqual(
         failures,
         [],
         `${family}: ${failures.length} gradient elements off:\n${failures.join('\n')}`,
+      );
+    });
+  }
+});
+
+describe('LoRA gradients through the whole decoder against finite differences', () => {
+  for (const [family, config] of Object.entries(CONFIGS)) {
+    it(`${family}: ${SAMPLES_PER_TENSOR} elements of every lora_A and lora_B (all seven projections)`, async () => {
+      const weights = randomWeights(config, 3);
+      // B is random (not PEFT's zero init) so that A's gradient, which flows through B, is not zero.
+      const adapter = randomLoraAdapter(
+        config,
+        { r: 4, lora_alpha: 8, target_modules: [...LORA_TARGET_MODULES] },
+        5,
+      );
+      const failures = await gradientFailures(adapter.weights, (g) =>
+        buildDecoder(g, config, weights, {
+          kvCache: false,
+          linearHook: loraLinearHook(adapter, { trainable: true }),
+        }),
+      );
+      assert.deepEqual(
+        failures,
+        [],
+        `${family}: ${failures.length} LoRA gradient elements off:\n${failures.join('\n')}`,
       );
     });
   }
