@@ -36,6 +36,7 @@ export {
   UnavailableError,
   UnimplementedError,
 } from './errors.js';
+export type { SpanRecord } from './file-span-exporter.js';
 export { installGracefulShutdown } from './graceful-shutdown.js';
 export type { GrpcServer, ServiceBinding } from './grpc-server.js';
 // Servers
@@ -51,6 +52,7 @@ export type { ServiceName } from './service-config.js';
 export { DEFAULT_PORTS, serviceConfigSpec } from './service-config.js';
 export { isServiceError, toServiceError } from './service-error.js';
 export { describeService, packageVersion } from './service-info.js';
+export { counter, gauge, histogram } from './service-metrics.js';
 export type { RunningService } from './start-service.js';
 export { startService } from './start-service.js';
 export type { Telemetry } from './telemetry.js';
@@ -58,3 +60,4 @@ export { initTelemetry } from './telemetry.js';
 export type { ClientSecurity, ServerTls } from './tls-credentials.js';
 export { channelCredentials, clientSecurityFromEnv, serverCredentials } from './tls-credentials.js';
 export { extractTraceContext, tracingClientInterceptor } from './trace-propagation.js';
+export { traceStream, withSpan } from './with-span.js';

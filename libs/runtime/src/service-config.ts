@@ -74,6 +74,13 @@ export function serviceConfigSpec(name: ServiceName) {
       schema: z.string().min(16, 'the shared token must be at least 16 characters').optional(),
       description: 'Shared token every call must carry (authorization: Bearer ...). Env only, never a flag.',
     },
+    traceOut: {
+      flag: 'trace-out',
+      env: env('TRACE_OUT'),
+      schema: z.string().min(1).optional(),
+      description:
+        'Append finished spans to this file as JSON lines (no collector needed). FAILMINE_TRACE_OUT also works.',
+    },
     shutdownGraceMs: {
       flag: 'shutdown-grace-ms',
       env: env('SHUTDOWN_GRACE_MS'),

@@ -25,6 +25,8 @@ export async function startService(options: {
   tlsClientCa?: string | undefined;
   /** Require this shared token on every call (health and reflection excepted). */
   authToken?: string | undefined;
+  /** The --trace-out flag, only to check that main.ts passed it on to initTelemetry. */
+  traceOut?: string | undefined;
   grpc: GrpcServer;
   logger: Logger;
   telemetry: Telemetry;
@@ -33,6 +35,12 @@ export async function startService(options: {
   const { logger, grpc } = options;
   if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
+  }
+  if (options.traceOut && options.telemetry.traceOutPath !== options.traceOut) {
+    // A flag that is accepted but does nothing would leave the user without the trace they asked for.
+    throw new ConfigError(
+      `--trace-out ${options.traceOut}: ${options.name}'s main.ts does not pass it to initTelemetry`,
+    );
   }
   grpc.requireToken(options.authToken);
   const tls =
@@ -54,6 +62,7 @@ export async function startService(options: {
       address: `${options.host}:${port}`,
       services: grpc.serviceNames,
       telemetry: options.telemetry.exporter,
+      ...(options.telemetry.traceOutPath ? { traceOut: options.telemetry.traceOutPath } : {}),
       tls: tls ? (tls.clientCaPath ? 'mutual' : 'server') : 'off',
       authToken: options.authToken ? 'required' : 'off',
     },

@@ -39,6 +39,7 @@ describe('parseConfig with serviceConfigSpec', () => {
       tlsKey: undefined,
       tlsClientCa: undefined,
       authToken: undefined,
+      traceOut: undefined,
       shutdownGraceMs: 3000,
     });
   });
@@ -63,6 +64,7 @@ describe('parseConfig with serviceConfigSpec', () => {
       tlsKey: '/etc/tls/key.pem',
       tlsClientCa: undefined,
       authToken: 'a-shared-token-of-length',
+      traceOut: undefined,
       shutdownGraceMs: 250,
     });
   });

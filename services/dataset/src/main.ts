@@ -18,7 +18,7 @@ runMain('failmine-dataset', async () => {
     program: 'failmine-dataset',
     summary: 'failmine dataset service: benchmark loaders, prompt formats and training-ready sets over gRPC.',
   });
-  const telemetry = await initTelemetry({ serviceName: 'failmine-dataset' });
+  const telemetry = await initTelemetry({ serviceName: 'failmine-dataset', traceOutPath: config.traceOut });
   const logger = createLogger('dataset', config.logLevel);
   const grpc = createServer({
     version: packageVersion(import.meta.url),

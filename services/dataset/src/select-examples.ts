@@ -1,7 +1,9 @@
-import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
+import { counter, InvalidArgumentError, NotFoundError, traceStream } from '@failmine/runtime';
 import type { DatasetRegistry, DatasetSource } from './dataset-registry.js';
 import type { Category, FormattedExample, SourceExample } from './example.js';
 import { checkPromptOptions, formatExample, type PromptOptions, pickExemplars } from './prompt-format.js';
+
+const examplesServed = counter('failmine.dataset.examples', 'Examples streamed (rate: items/s)');
 
 /** Which examples to serve and how to format them (StreamExamples' request, in domain terms). */
 export interface ExampleQuery {
@@ -64,7 +66,22 @@ export async function selectExamples(
     matching = matching.filter((m) => wanted.has(m.example.id));
   }
   const end = query.limit === 0 ? matching.length : query.offset + query.limit;
-  return { total: matching.length, examples: formatAll(registry, matching.slice(query.offset, end), query) };
+  const page = matching.slice(query.offset, end);
+  const attributes = {
+    dataset: query.dataset,
+    category: query.category ?? '',
+    split: query.split,
+    total: matching.length,
+  };
+  const examples = traceStream('dataset.examples', attributes, async function* (span) {
+    let count = 0;
+    for await (const example of formatAll(registry, page, query)) {
+      span.setAttribute('count', ++count);
+      examplesServed.add(1, { dataset: example.dataset });
+      yield example;
+    }
+  });
+  return { total: matching.length, examples };
 }
 
 // Checked before the first message is sent, so a bad k-shot request fails as a whole.

@@ -1,7 +1,7 @@
 // Compare: examples from the dataset service, completions of both sides from the inference
 // service (or a reference-outputs file), verdicts from the grader, then summarize(). Plain
 // TypeScript behind the interfaces of compare-clients.ts; the handler only decodes and encodes.
-import { CancelledError, InvalidArgumentError } from '@failmine/runtime';
+import { CancelledError, InvalidArgumentError, traceStream, withSpan } from '@failmine/runtime';
 import type {
   CallScope,
   CompareClients,
@@ -121,8 +121,23 @@ export async function* compare(
   yield { kind: 'evaluation', summary, outcomes: main, usage };
 }
 
-/** The examples of the set and of each forgetting set, in request order. */
-async function* readSets({ input, clients, scope }: Run): AsyncGenerator<CompareEvent, EvalItem[][]> {
+/** The examples of the set and of each forgetting set, in request order, in one span. */
+function readSets(run: Run): AsyncGenerator<CompareEvent, EvalItem[][]> {
+  return traceStream(
+    'evaluator.examples',
+    { sets: 1 + run.input.forgettingSets.length },
+    async function* (span) {
+      const sets = yield* readSetsUntraced(run);
+      span.setAttribute(
+        'items',
+        sets.reduce((n, set) => n + set.length, 0),
+      );
+      return sets;
+    },
+  );
+}
+
+async function* readSetsUntraced({ input, clients, scope }: Run): AsyncGenerator<CompareEvent, EvalItem[][]> {
   const queries = [input.set, ...input.forgettingSets];
   const sets: EvalItem[][] = [];
   for (const [i, query] of queries.entries()) {
@@ -137,8 +152,18 @@ async function* readSets({ input, clients, scope }: Run): AsyncGenerator<Compare
   return sets;
 }
 
-/** Completions of one side by item id, in calls of batchSize prompts. */
-async function* generateSide(
+/** Completions of one side by item id, in calls of batchSize prompts: a phase span, a span per call. */
+function generateSide(
+  run: Run,
+  side: Side,
+  modelId: string,
+  items: readonly EvalItem[],
+): AsyncGenerator<CompareEvent, Map<string, string>> {
+  const attributes = { side, model: modelId, items: items.length };
+  return traceStream('evaluator.generate', attributes, () => generateSideUntraced(run, side, modelId, items));
+}
+
+async function* generateSideUntraced(
   { input, clients, scope, usage }: Run,
   side: Side,
   modelId: string,
@@ -151,12 +176,20 @@ async function* generateSide(
   for (let start = 0; start < items.length; start += batchSize) {
     checkNotCancelled(scope, phase);
     const prompts = items.slice(start, start + batchSize).map((item) => ({ id: item.id, text: item.prompt }));
-    for await (const c of clients.inference.generate(modelId, prompts, input.sampling, scope)) {
-      out.set(c.promptId, c.text);
-      usage.promptTokens += c.promptTokens;
-      usage.completionTokens += c.completionTokens;
-      usage.deviceSeconds += c.deviceSeconds;
-    }
+    const batch = { side, model: modelId, batch_size: prompts.length, batch_start: start };
+    await withSpan('evaluator.generate_batch', batch, async (span) => {
+      let tokensIn = 0;
+      let tokensOut = 0;
+      for await (const c of clients.inference.generate(modelId, prompts, input.sampling, scope)) {
+        out.set(c.promptId, c.text);
+        tokensIn += c.promptTokens;
+        tokensOut += c.completionTokens;
+        usage.deviceSeconds += c.deviceSeconds;
+      }
+      usage.promptTokens += tokensIn;
+      usage.completionTokens += tokensOut;
+      span.setAttributes({ tokens_in: tokensIn, tokens_out: tokensOut });
+    });
     const missing = prompts.find((p) => !out.has(p.id));
     if (missing) throw new Error(`inference returned no ${side} completion for item "${missing.id}"`);
     yield progress(phase, Math.min(start + batchSize, items.length), items.length);
@@ -164,8 +197,22 @@ async function* generateSide(
   return out;
 }
 
-/** Verdicts of one side's completions by item id, from one Grade stream. */
-async function* gradeSide(
+/** Verdicts of one side's completions by item id, from one Grade stream, in a span that counts them. */
+function gradeSide(
+  run: Run,
+  side: Side,
+  items: readonly EvalItem[],
+  texts: ReadonlyMap<string, string>,
+): AsyncGenerator<CompareEvent, Map<string, boolean>> {
+  return traceStream('evaluator.grade', { side, items: items.length }, async function* (span) {
+    const verdicts = yield* gradeSideUntraced(run, side, items, texts);
+    const correct = [...verdicts.values()].filter(Boolean).length;
+    span.setAttributes({ 'verdicts.correct': correct, 'verdicts.incorrect': verdicts.size - correct });
+    return verdicts;
+  });
+}
+
+async function* gradeSideUntraced(
   { input, clients, scope }: Run,
   side: Side,
   items: readonly EvalItem[],

@@ -20,7 +20,7 @@ runMain('failmine-evaluator', async () => {
     summary:
       'failmine evaluator service: win/tie/loss against a reference, intervals, McNemar, gates and forgetting checks.',
   });
-  const telemetry = await initTelemetry({ serviceName: 'failmine-evaluator' });
+  const telemetry = await initTelemetry({ serviceName: 'failmine-evaluator', traceOutPath: config.traceOut });
   const logger = createLogger('evaluator', config.logLevel);
   const clients = createGrpcCompareClients(config);
   const grpc = createServer({

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { CancelledError, InvalidArgumentError } from '@failmine/runtime';
+import { CancelledError, counter, InvalidArgumentError, traceStream } from '@failmine/runtime';
 import type { Grader } from './grader-registry.js';
 import type { GradeInput, GradeResult, GradeSettings } from './grading.js';
+
+const itemsGraded = counter('failmine.grader.verdicts', 'Verdicts given, by outcome (rate: items/s)');
 
 /** One message of a Grade stream, decoded: stream options, or an item. */
 export type StreamMessage =
@@ -102,11 +104,33 @@ async function* ordered<I, R>(
 }
 
 /**
+ * gradeStreamUntraced inside one "grader.grade" span whose attributes count verdicts by
+ * outcome (verdicts.correct, verdicts.incorrect, ...).
+ */
+export function gradeStream(
+  grader: Grader,
+  messages: AsyncIterable<StreamMessage>,
+  options: { signal: AbortSignal; cache: VerdictCache; window: number },
+): AsyncGenerator<StreamVerdict> {
+  return traceStream('grader.grade', { grader: grader.kind }, async function* (span) {
+    const counts = new Map<string, number>();
+    for await (const v of gradeStreamUntraced(grader, messages, options)) {
+      counts.set(v.outcome, (counts.get(v.outcome) ?? 0) + 1);
+      span.setAttributes({ [`verdicts.${v.outcome}`]: counts.get(v.outcome), items: sum(counts) });
+      itemsGraded.add(1, { grader: grader.kind, outcome: v.outcome });
+      yield v;
+    }
+  });
+}
+
+const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+
+/**
  * The Grade stream's semantics, without gRPC: optional options first, then items; one verdict per
  * item in order; the same id with the same content gets the same verdict, the same id with other
  * content in one stream is INVALID_ARGUMENT; the signal is checked between items.
  */
-export async function* gradeStream(
+async function* gradeStreamUntraced(
   grader: Grader,
   messages: AsyncIterable<StreamMessage>,
   options: { signal: AbortSignal; cache: VerdictCache; window: number },

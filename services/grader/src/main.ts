@@ -28,7 +28,7 @@ runMain('failmine-grader', async () => {
       'failmine grader service: one swappable grading contract (numeric, multiple choice, code execution, pairwise judge).',
   });
   const judge = resolveJudgeSettings(config, process.env);
-  const telemetry = await initTelemetry({ serviceName: 'failmine-grader' });
+  const telemetry = await initTelemetry({ serviceName: 'failmine-grader', traceOutPath: config.traceOut });
   const logger = createLogger('grader', config.logLevel);
   const grader = await createGrader(config.grader, {
     codeExec: async () => {

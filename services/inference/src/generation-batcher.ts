@@ -1,6 +1,14 @@
 import { type GenerationConfig, type GenerationOutput, generate } from '@failmine/llm';
-import type { Logger } from '@failmine/runtime';
+import { counter, gauge, type Logger, withSpan } from '@failmine/runtime';
 import type { LoadedModel } from './model-registry.js';
+
+const promptsDone = counter('failmine.inference.prompts', 'Prompts generated (rate: items/s)');
+const tokensIn = counter('failmine.inference.tokens_in', 'Prompt tokens read', '{token}');
+const tokensOut = counter(
+  'failmine.inference.tokens_out',
+  'Completion tokens generated (rate: tokens/s)',
+  '{token}',
+);
 
 /** One prompt waiting for a batch. */
 export interface QueuedPrompt {
@@ -46,7 +54,16 @@ export class GenerationBatcher {
   private readonly queues = new Map<string, Queue>();
   private readonly running = new Map<string, Promise<void>>();
 
-  constructor(private readonly options: { maxBatchSize: number; maxWaitMs: number; logger: Logger }) {}
+  constructor(private readonly options: { maxBatchSize: number; maxWaitMs: number; logger: Logger }) {
+    gauge('failmine.inference.queue_depth', 'Prompts waiting for a device batch', () => this.queueDepth());
+  }
+
+  /** Prompts queued and not yet in a running batch. */
+  queueDepth(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.pending.length;
+    return n;
+  }
 
   /** Queues one prompt; resolves when its completion is done. */
   submit(model: LoadedModel, config: GenerationConfig, prompt: QueuedPrompt): Promise<BatchedCompletion> {
@@ -88,12 +105,28 @@ export class GenerationBatcher {
     if (live.length === 0) return;
     const started = performance.now();
     try {
-      const outputs = await generate(
-        model.session,
-        model.tokenizer,
-        live.map((p, i) => ({ id: String(i), promptIds: p.prompt.promptIds, seed: p.prompt.seed })),
-        config,
-        { onDelta: (id, text, token) => live[Number(id)]?.prompt.onDelta?.(text, token) },
+      // NOTE: the span's parent is the call whose prompt opened the batch (the flush runs in its
+      // context); rows from other callers share the span but are not linked to it.
+      const outputs = await withSpan(
+        'inference.batch',
+        { model: model.id, device: model.device, batch_size: live.length },
+        async (span) => {
+          const out = await generate(
+            model.session,
+            model.tokenizer,
+            live.map((p, i) => ({ id: String(i), promptIds: p.prompt.promptIds, seed: p.prompt.seed })),
+            config,
+            { onDelta: (id, text, token) => live[Number(id)]?.prompt.onDelta?.(text, token) },
+          );
+          const inTokens = out.reduce((n, o) => n + o.promptTokens, 0);
+          const outTokens = out.reduce((n, o) => n + o.completionTokens, 0);
+          span.setAttributes({ tokens_in: inTokens, tokens_out: outTokens });
+          const attrs = { model: model.id };
+          promptsDone.add(out.length, attrs);
+          tokensIn.add(inTokens, attrs);
+          tokensOut.add(outTokens, attrs);
+          return out;
+        },
       );
       const batchSeconds = (performance.now() - started) / 1000;
       this.options.logger.info(

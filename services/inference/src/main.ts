@@ -21,7 +21,7 @@ runMain('failmine-inference', async () => {
     summary:
       'failmine inference service: Llama-family checkpoints on onnxruntime-node, batched generation over gRPC.',
   });
-  const telemetry = await initTelemetry({ serviceName: 'failmine-inference' });
+  const telemetry = await initTelemetry({ serviceName: 'failmine-inference', traceOutPath: config.traceOut });
   const logger = createLogger('inference', config.logLevel);
   const registry = new ModelRegistry(config.device, logger, config.threads || undefined);
   if (config.model) await registry.load(config.model);

@@ -20,7 +20,7 @@ runMain('failmine-trainer', async () => {
     summary:
       'failmine trainer service: LoRA and full fine-tuning on onnxruntime-node with generated training graphs.',
   });
-  const telemetry = await initTelemetry({ serviceName: 'failmine-trainer' });
+  const telemetry = await initTelemetry({ serviceName: 'failmine-trainer', traceOutPath: config.traceOut });
   const logger = createLogger('trainer', config.logLevel);
   const artifacts = new ArtifactStore(config.artifactsDir);
   const jobs = new TrainerJobs({

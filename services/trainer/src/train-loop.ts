@@ -4,7 +4,7 @@
 // the seed and the saved loop state, so a resumed run repeats the uninterrupted one exactly.
 import { performance } from 'node:perf_hooks';
 import type { Weights } from '@failmine/llm';
-import { CancelledError } from '@failmine/runtime';
+import { CancelledError, counter, withSpan } from '@failmine/runtime';
 import { type AdamWState, adamwStep } from './adamw.js';
 import { collate, epochBatches } from './batches.js';
 import { type LoopState, saveCheckpoint } from './checkpoint.js';
@@ -14,6 +14,12 @@ import { SeededRng } from './seeded-rng.js';
 import type { TokenizedExample } from './tokenize-records.js';
 import type { TrainingSession } from './training-graph.js';
 import type { TrainingOptions } from './training-options.js';
+
+const tokensTrained = counter(
+  'failmine.trainer.tokens',
+  'Target tokens trained on (rate: tokens/s)',
+  '{token}',
+);
 
 /** What the loop works on, prepared by the job (see training-job.ts). */
 export interface LoopInputs {
@@ -98,10 +104,16 @@ export async function* trainLoop(inputs: LoopInputs): AsyncGenerator<StepProgres
       const examples = batches
         .slice(s.batchInEpoch, s.batchInEpoch + micro)
         .map((ix) => ix.map((i) => train[i] as TokenizedExample));
-      const { loss, grads, tokens } = await accumulate(session, params, examples, inputs.padId, rng);
-      const gradNorm = clipGradNorm(grads, o.maxGradNorm);
-      const lr = learningRateAt(o.schedule, o.learningRate, s.step, totalSteps, warmup);
-      adamwStep(params, grads, optimizer, lr, { ...o, noDecay: inputs.noDecay });
+      const stepAttributes = { step: s.step + 1, total_steps: totalSteps, micro_batches: micro };
+      const { loss, tokens, gradNorm, lr } = await withSpan('trainer.step', stepAttributes, async (span) => {
+        const r = await accumulate(session, params, examples, inputs.padId, rng);
+        const norm = clipGradNorm(r.grads, o.maxGradNorm);
+        const rate = learningRateAt(o.schedule, o.learningRate, s.step, totalSteps, warmup);
+        adamwStep(params, r.grads, optimizer, rate, { ...o, noDecay: inputs.noDecay });
+        span.setAttributes({ loss: r.loss, tokens: r.tokens, grad_norm: norm, lr: rate });
+        tokensTrained.add(r.tokens);
+        return { loss: r.loss, tokens: r.tokens, gradNorm: norm, lr: rate };
+      });
 
       s.step += 1;
       s.batchInEpoch += micro;
