@@ -1,7 +1,12 @@
-import { DEFAULT_PORTS, packageVersion, type ServiceName } from '@failmine/runtime';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_PORTS, InvalidArgumentError, packageVersion, type ServiceName } from '@failmine/runtime';
+import { Command, InvalidArgumentError as CommanderArgumentError, Option } from 'commander';
+import type { ExtractCommandOptions } from './commands/extract.js';
 import { serve } from './commands/serve.js';
 import { DEFAULT_DATA_DIR } from './config.js';
+import { loadPlanFile } from './plan/run-plan.js';
+
+/** Exit code of a bad invocation: bad plan file, unknown category, missing model directory. */
+export const EXIT_USAGE = 2;
 
 /** Exit code of a command that exists in the CLI but whose issue has not landed yet. */
 export const EXIT_NOT_IMPLEMENTED = 2;
@@ -30,10 +35,38 @@ function serviceList(value: string): ServiceName[] {
   const names = value.split(',').map((s) => s.trim());
   for (const n of names) {
     if (!SERVICE_NAMES.includes(n as ServiceName)) {
-      throw new InvalidArgumentError(`unknown service "${n}"; known: ${SERVICE_NAMES.join(', ')}`);
+      throw new CommanderArgumentError(`unknown service "${n}"; known: ${SERVICE_NAMES.join(', ')}`);
     }
   }
   return names as ServiceName[];
+}
+
+function databaseUrlOption(): Option {
+  return new Option(
+    '--database-url <url>',
+    'Postgres connection string (default: the embedded database)',
+  ).env('DATABASE_URL');
+}
+
+function dbDirOption(): Option {
+  return new Option('--db-dir <dir>', 'data directory of the embedded database')
+    .env('FAILMINE_DB_DIR')
+    .default(DEFAULT_DATA_DIR);
+}
+
+/**
+ * Runs a command; a bad invocation (InvalidArgumentError: bad plan, unknown category, missing
+ * model) becomes one error line and exit code 2, any other failure one line and exit code 1.
+ */
+async function withUsageErrors<T>(command: string, io: CliIo, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CliExit) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    io.err(`failmine ${command}: ${message.split('\n')[0]}`);
+    throw new CliExit(err instanceof InvalidArgumentError ? EXIT_USAGE : 1);
+  }
 }
 
 /** The `failmine` command line: the seed plan's commands and flags (kebab or snake_case). */
@@ -53,11 +86,37 @@ export function buildProgram(io: CliIo): Command {
     .description(
       "Run the model on every problem of the categories' train splits; keep the failures as training-ready JSONL.",
     )
-    .option('--model-path <dir>', 'HF model directory (e.g. checkpoints/phase1a_merged)')
-    .option('--output-dir <dir>', 'where <category>_training_ready.jsonl files go', 'data/phase1b2')
-    .option('--categories <list>', 'comma-separated: math, code, creativity', 'math')
-    .option('--limit <n>', 'only the first n problems per category (default: all)')
-    .action(() => notImplemented('extract', 8, 'the coordinator flow', io));
+    .option('--plan <file>', 'plan file (YAML or JSON); flags override it')
+    .option('--model-path <dir>', 'HF model directory (default checkpoints/phase1a_merged)')
+    .option('--output-dir <dir>', 'where <category>_training_ready.jsonl files go (default data/phase1b2)')
+    .option('--categories <list>', 'comma-separated: math, code, creativity (default math)')
+    .option('--limit <n>', 'only the first n problems per category (default 0: all)')
+    .option('--dataset <name>', 'dataset of the category: gsm8k (default) or synthetic-math')
+    .option('--run-id <id>', 'run to create or continue (default: derived from the plan)')
+    .option('--max-new-tokens <n>', 'tokens generated per problem (default 256)')
+    .option('--batch-size <n>', 'problems per work batch (default 16)')
+    .option('--lease-ms <ms>', 'how long a leased batch stays with this worker (default 600000)')
+    .addOption(new Option('--data-dir <dir>', 'datasets of the embedded dataset service').default('data'))
+    .addOption(databaseUrlOption())
+    .addOption(dbDirOption())
+    .addOption(
+      new Option('--dataset-address <host:port>', 'a running dataset service').env(
+        'FAILMINE_DATASET_ADDRESS',
+      ),
+    )
+    .addOption(
+      new Option('--inference-address <host:port>', 'a running inference service').env(
+        'FAILMINE_INFERENCE_ADDRESS',
+      ),
+    )
+    .addOption(
+      new Option('--grader-address <host:port>', 'a running grader service').env('FAILMINE_GRADER_ADDRESS'),
+    )
+    .action(async (opts: ExtractCommandOptions) => {
+      const { extract } = await import('./commands/extract.js');
+      const code = await withUsageErrors('extract', io, () => extract(opts, io.out));
+      if (code !== 0) throw new CliExit(code);
+    });
 
   program
     .command('train')
@@ -84,22 +143,18 @@ export function buildProgram(io: CliIo): Command {
       'Run every step of a plan file (extract, train, validate, expand, report) as a resumable run.',
     )
     .argument('<plan>', 'plan file (YAML or JSON)')
-    .action(() => notImplemented('run', 8, 'the coordinator flow', io));
+    .action(async (file: string) => {
+      // A bad plan is reported as such before "not implemented": it is checked the same way now.
+      await withUsageErrors('run', io, async () => loadPlanFile(file));
+      notImplemented('run', 8, 'the coordinator flow', io);
+    });
 
   program
     .command('status')
     .description("Show a run's progress from the database (all runs when none is named).")
     .argument('[run]', 'run id')
-    .addOption(
-      new Option('--database-url <url>', 'Postgres connection string (default: the embedded database)').env(
-        'DATABASE_URL',
-      ),
-    )
-    .addOption(
-      new Option('--db-dir <dir>', 'data directory of the embedded database')
-        .env('FAILMINE_DB_DIR')
-        .default(DEFAULT_DATA_DIR),
-    )
+    .addOption(databaseUrlOption())
+    .addOption(dbDirOption())
     .action(async (run: string | undefined, opts: { databaseUrl?: string; dbDir: string }) => {
       // Loaded on use: pg and PGlite need not load for every other command.
       const { status } = await import('./commands/status.js');

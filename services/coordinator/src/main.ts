@@ -19,7 +19,10 @@ runMain('failmine-coordinator', async () => {
     program: 'failmine-coordinator',
     summary: 'failmine coordinator service: the Phase 1B.2 flow as resumable runs with state in Postgres.',
   });
-  const telemetry = await initTelemetry({ serviceName: 'failmine-coordinator' });
+  const telemetry = await initTelemetry({
+    serviceName: 'failmine-coordinator',
+    traceOutPath: config.traceOut,
+  });
   const logger = createLogger('coordinator', config.logLevel);
   const db = new LazyDatabase({ url: config.databaseUrl, dataDir: config.dbDir, logger });
   const grpc = createServer({

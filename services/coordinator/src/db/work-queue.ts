@@ -231,3 +231,32 @@ async function assertKnown(tx: Queryable, stepId: number, keys: readonly string[
     throw new NotFoundError(`step ${stepId} has no items ${shown}${unknown.length > 5 ? ', …' : ''}`);
   }
 }
+
+/**
+ * Hands back every unexpired lease workerId holds on a step's items, so a worker that was
+ * restarted under the same id (a killed CLI rerun) need not wait for its own leases to expire.
+ * Returns how many items went back to pending.
+ */
+export async function releaseLeases(db: Database, stepId: number, workerId: string): Promise<number> {
+  const rows = await db.query(
+    `UPDATE work_items SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+     WHERE step_id = $1 AND state = 'leased' AND lease_owner = $2
+     RETURNING id`,
+    [stepId, workerId],
+  );
+  return rows.length;
+}
+
+/** A step's results with the payload of their items, in queue order. */
+export async function readResultsWithPayloads(
+  q: Queryable,
+  stepId: number,
+): Promise<{ key: string; payload: JsonValue; output: JsonValue }[]> {
+  const rows = await q.query<{ item_key: string; payload: JsonValue; output: JsonValue }>(
+    `SELECT r.item_key, w.payload, r.output
+     FROM results r JOIN work_items w ON w.id = r.work_item_id
+     WHERE r.step_id = $1 ORDER BY r.work_item_id`,
+    [stepId],
+  );
+  return rows.map((r) => ({ key: r.item_key, payload: r.payload, output: r.output }));
+}

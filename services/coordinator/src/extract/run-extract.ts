@@ -1,0 +1,288 @@
+import type { Database } from '../db/database.js';
+import type { JsonValue } from '../db/json-value.js';
+import { createRun, findStep, getRun, type StepRecord, setRunState, setStepState } from '../db/run-store.js';
+import { recordArtifact, recordCost } from '../db/step-records.js';
+import {
+  completeItems,
+  enqueueItems,
+  failItem,
+  type LeasedItem,
+  leaseBatch,
+  progress,
+  readResultsWithPayloads,
+  releaseLeases,
+} from '../db/work-queue.js';
+import type { CategoryName } from '../plan/run-plan.js';
+import { abortableSleep as sleep } from './abortable-sleep.js';
+import type { ExtractRecord, ExtractServices } from './extract-services.js';
+import { examplePayload, type ItemPayload } from './item-payload.js';
+
+/** Everything one category's extract needs, already validated. */
+export interface ExtractJob {
+  runId: string;
+  /** The run's plan as stored (a rerun with another plan under this id is refused). */
+  plan: JsonValue;
+  /** Every step of the run (all categories), created together with it. */
+  stepNames: readonly string[];
+  category: CategoryName;
+  dataset: string;
+  split: string;
+  limit: number;
+  modelPath: string;
+  sampling: { temperature: number; maxNewTokens: number };
+  batchSize: number;
+  /** Training-set file name and its path relative to the dataset service's output dir. */
+  outputName: string;
+  outputPath: string;
+  usdPerDeviceHour: Record<string, number>;
+  /** Stable per host, so a rerun takes back the leases of the killed attempt at once. */
+  workerId: string;
+  leaseMs: number;
+  /** Batch attempts before the step fails (each failure waits longer). */
+  maxBatchAttempts?: number;
+}
+
+/** What a finished extract step counted. */
+export interface ExtractSummary {
+  stepName: string;
+  items: number;
+  failures: number;
+  /** Items processed by this attempt (a resumed run processes only the rest). */
+  processedNow: number;
+  trainingSet: { path: string; sha256: string; lines: number };
+}
+
+/** Progress callbacks (a bar in a terminal, log lines otherwise). */
+export interface ExtractProgress {
+  start(step: string, total: number, done: number): void;
+  update(done: number): void;
+  stop(): void;
+}
+
+interface Usage {
+  deviceSeconds: number;
+  deviceKind: string;
+  tokensIn: number;
+  tokensOut: number;
+}
+
+/**
+ * Runs (or continues) the extract step of one category: enqueue every example, then lease,
+ * generate, grade and complete batches until none is left, then write the failures as the
+ * training-ready JSONL and record its artifact and cost. Safe to rerun after a crash.
+ */
+export async function runExtract(
+  db: Database,
+  services: ExtractServices,
+  job: ExtractJob,
+  bar: ExtractProgress,
+  signal: AbortSignal,
+): Promise<ExtractSummary> {
+  const stepName = `extract ${job.category}`;
+  const { run } = await createRun(db, {
+    id: job.runId,
+    plan: job.plan,
+    steps: job.stepNames.map((name) => ({ name, kind: 'extract', category: name.replace(/^extract /, '') })),
+  });
+  const step = await findStep(db, job.runId, stepName);
+  if (step.state === 'succeeded') {
+    // Succeeded is final: a rerun only writes the same training set again (byte-identical).
+    return writeFailures(db, services, job, step, 0, signal);
+  }
+  await setRunState(db, run.run.id, 'running');
+  await setStepState(db, step.id, 'running');
+  const startMs = performance.now();
+  const usage: Usage = { deviceSeconds: 0, deviceKind: 'cpu', tokensIn: 0, tokensOut: 0 };
+  try {
+    const summary = await extractStep(db, services, job, step, bar, usage, signal);
+    await recordStepCost(db, step, job, usage, startMs);
+    await setStepState(db, step.id, 'succeeded');
+    const view = await getRun(db, job.runId);
+    if (view?.steps.every((s) => s.state === 'succeeded')) await setRunState(db, job.runId, 'succeeded');
+    return summary;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await recordStepCost(db, step, job, usage, startMs).catch(() => {});
+    await setStepState(db, step.id, 'failed', { error: message }).catch(() => {});
+    await setRunState(db, job.runId, 'failed', { error: `${stepName}: ${message}` }).catch(() => {});
+    throw err;
+  } finally {
+    bar.stop();
+  }
+}
+
+async function extractStep(
+  db: Database,
+  services: ExtractServices,
+  job: ExtractJob,
+  step: StepRecord,
+  bar: ExtractProgress,
+  usage: Usage,
+  signal: AbortSignal,
+): Promise<ExtractSummary> {
+  const items = [];
+  for await (const e of services.streamExamples(
+    { dataset: job.dataset, split: job.split, limit: job.limit },
+    signal,
+  )) {
+    items.push({ key: e.id, payload: examplePayload(e) });
+  }
+  const { total } = await enqueueItems(db, step.id, items);
+  await releaseLeases(db, step.id, job.workerId);
+  const before = await progress(db, step.id);
+  bar.start(step.name, total, before.done);
+  const processedNow =
+    before.pending + before.leased > 0 ? await workQueue(db, services, job, step, bar, usage, signal) : 0;
+  return writeFailures(db, services, job, step, processedNow, signal);
+}
+
+async function workQueue(
+  db: Database,
+  services: ExtractServices,
+  job: ExtractJob,
+  step: StepRecord,
+  bar: ExtractProgress,
+  usage: Usage,
+  signal: AbortSignal,
+): Promise<number> {
+  // Loaded before the first batch and again after a failed one: a restarted inference service
+  // has forgotten the model (LoadModel of a loaded model is a no-op).
+  let modelId: string | undefined;
+  let processed = 0;
+  let failedInARow = 0;
+  for (;;) {
+    signal.throwIfAborted();
+    const batch = await leaseBatch(db, step.id, job.workerId, job.batchSize, job.leaseMs);
+    if (batch.length === 0) {
+      const left = await progress(db, step.id);
+      if (left.pending + left.leased === 0) break;
+      // Items leased by another worker: wait for them to finish or for their leases to expire.
+      await sleep(1000, signal);
+      continue;
+    }
+    try {
+      modelId ??= (await services.loadModel(job.modelPath, signal)).modelId;
+      processed += await processBatch(db, services, job, step, modelId, batch, usage, signal);
+      failedInARow = 0;
+    } catch (err) {
+      failedInARow += 1;
+      modelId = undefined;
+      for (const item of batch) {
+        await failItem(db, step.id, job.workerId, { key: item.key, error: String(err), maxAttempts: 1000 });
+      }
+      if (signal.aborted || failedInARow >= (job.maxBatchAttempts ?? 3)) throw err;
+      await sleep(500 * 2 ** failedInARow, signal);
+    }
+    bar.update((await progress(db, step.id)).done);
+  }
+  return processed;
+}
+
+async function processBatch(
+  db: Database,
+  services: ExtractServices,
+  job: ExtractJob,
+  step: StepRecord,
+  modelId: string,
+  batch: readonly LeasedItem[],
+  usage: Usage,
+  signal: AbortSignal,
+): Promise<number> {
+  const examples = batch.map((item) => ({ key: item.key, ...(item.payload as unknown as ItemPayload) }));
+  const prompts = examples.map((e) => ({ id: e.key, text: e.prompt }));
+  const completions = new Map(
+    (await services.generate(modelId, prompts, job.sampling, signal)).map((c) => [c.id, c]),
+  );
+  const graded = examples.map((e) => ({
+    id: e.key,
+    category: job.category,
+    prompt: e.prompt,
+    completion: completions.get(e.key)?.text ?? '',
+    groundTruth: e.groundTruth,
+  }));
+  const verdicts = new Map((await services.grade(graded, signal)).map((v) => [v.id, v]));
+  const results = examples.map((e) => {
+    const c = completions.get(e.key);
+    const v = verdicts.get(e.key);
+    if (!c || !v) throw new Error(`no ${c ? 'verdict' : 'completion'} came back for ${e.key}`);
+    usage.deviceSeconds += c.deviceSeconds;
+    usage.deviceKind = c.deviceKind;
+    usage.tokensIn += c.promptTokens;
+    usage.tokensOut += c.completionTokens;
+    const { id: _id, ...verdict } = v;
+    const output = {
+      completion: c.text,
+      verdict,
+      usage: {
+        promptTokens: c.promptTokens,
+        completionTokens: c.completionTokens,
+        deviceSeconds: c.deviceSeconds,
+      },
+    };
+    return { key: e.key, output: output as unknown as JsonValue };
+  });
+  const { completed } = await completeItems(db, step.id, job.workerId, results);
+  return completed;
+}
+
+async function writeFailures(
+  db: Database,
+  services: ExtractServices,
+  job: ExtractJob,
+  step: StepRecord,
+  processedNow: number,
+  signal: AbortSignal,
+): Promise<ExtractSummary> {
+  const results = await readResultsWithPayloads(db, step.id);
+  const records: ExtractRecord[] = [];
+  for (const r of results) {
+    const output = r.output as { verdict?: { correct?: boolean } };
+    if (output.verdict?.correct === true) continue;
+    const p = r.payload as unknown as ItemPayload;
+    records.push({
+      instruction: p.prompt,
+      output: p.solution,
+      sourceId: r.key,
+      dataset: p.dataset,
+      split: p.split,
+      model: job.modelPath,
+      runId: job.runId,
+    });
+  }
+  const written = await services.writeTrainingSet(
+    { name: job.outputName, outputPath: job.outputPath, records },
+    signal,
+  );
+  await recordArtifact(db, step, {
+    name: job.outputName,
+    sha256: written.sha256,
+    sizeBytes: written.sizeBytes,
+    mediaType: 'application/jsonl',
+    uri: written.uri,
+  });
+  return {
+    stepName: step.name,
+    items: results.length,
+    failures: records.length,
+    processedNow,
+    trainingSet: { path: job.outputPath, sha256: written.sha256, lines: written.recordsWritten },
+  };
+}
+
+async function recordStepCost(
+  db: Database,
+  step: StepRecord,
+  job: ExtractJob,
+  usage: Usage,
+  startMs: number,
+) {
+  const price = job.usdPerDeviceHour[usage.deviceKind] ?? 0;
+  await recordCost(db, step, {
+    wallSeconds: (performance.now() - startMs) / 1000,
+    deviceSeconds: usage.deviceSeconds,
+    deviceKind: usage.deviceKind,
+    tokensIn: usage.tokensIn,
+    tokensOut: usage.tokensOut,
+    costUsd: (usage.deviceSeconds / 3600) * price,
+  });
+}
