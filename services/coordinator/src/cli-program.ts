@@ -126,7 +126,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--output-dir <dir>', 'adapter output directory (e.g. checkpoints/phase1b2_math)')
     .option('--num-train-epochs <n>', 'epochs', '2')
     .option('--learning-rate <lr>', 'peak learning rate', '3e-6')
-    .action(() => notImplemented('train', 4, 'the trainer', io));
+    .action(() => notImplemented('train', 8, 'the train step of the coordinator flow', io));
 
   program
     .command('validate')
@@ -135,7 +135,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--adapter <dir>', 'PEFT adapter directory')
     .option('--reference <ref>', 'base, a model directory, or a JSONL file of reference outputs', 'base')
     .option('--categories <list>', 'comma-separated: math, code, creativity', 'math')
-    .action(() => notImplemented('validate', 7, 'the evaluator', io));
+    .action(() => notImplemented('validate', 8, 'the validate step of the coordinator flow', io));
 
   program
     .command('run')
@@ -173,7 +173,7 @@ export function buildProgram(io: CliIo): Command {
     .description('Grade a JSONL file of completions with one grader; one verdict line per input.')
     .option('--grader <kind>', 'gsm8k, multiple-choice, code-exec or pairwise-judge')
     .option('--input <file>', 'JSONL with id, completion and ground truth or a dataset ref')
-    .action(() => notImplemented('grade', 6, 'the graders', io));
+    .action(() => notImplemented('grade', 8, 'standalone grading from the CLI', io));
 
   program
     .command('serve')

@@ -48,7 +48,7 @@ describe('failmine CLI', () => {
     ]);
     assert.equal(code, EXIT_NOT_IMPLEMENTED);
     assert.deepEqual(out, []);
-    assert.match(err.join('\n'), /failmine train: not implemented yet \(issue #4/);
+    assert.match(err.join('\n'), /failmine train: not implemented yet \(issue #8/);
   });
 
   it('an unknown flag is a usage error (exit 2) naming the flag', async () => {
