@@ -82,3 +82,8 @@ export { initDecoderWeights } from './init-weights.js';
 // Export for other runtimes: an HF directory plus onnx/model.onnx (optimum names, KV cache).
 
 export { ONNX_MODEL_FILE, writeOnnxExport } from './onnx-export.js';
+
+// An untrained llama with a character tokenizer: deployment smoke tests and test fixtures.
+
+export type { RandomLlamaOptions } from './random-model.js';
+export { PRINTABLE_ASCII, writeRandomLlama } from './random-model.js';

@@ -2,38 +2,22 @@
 // training records whose outputs a 1-layer model can learn in seconds.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { charTokenizerFiles, initDecoderWeights, parseDecoderConfig, writeHfDirectory } from '@failmine/llm';
+import { writeRandomLlama } from '@failmine/llm';
 
 const ALPHABET = ' 0123456789abcdefghijklmnopqrstuvwxyz?.:\n';
 
 /** Writes the tiny model into `dir` and returns it. */
 export async function writeTinyModel(dir: string, overrides: Record<string, unknown> = {}): Promise<string> {
-  const tokenizer = charTokenizerFiles(ALPHABET);
-  const vocab = Object.keys((tokenizer.tokenizerJson.model as { vocab: object }).vocab).length;
-  const config = parseDecoderConfig({
-    architectures: ['LlamaForCausalLM'],
-    model_type: 'llama',
-    hidden_size: 32,
-    intermediate_size: 64,
-    num_hidden_layers: 1,
-    num_attention_heads: 4,
-    num_key_value_heads: 2,
-    head_dim: 8,
-    hidden_act: 'silu',
-    rms_norm_eps: 1e-5,
-    rope_theta: 10000,
-    max_position_embeddings: 256,
-    vocab_size: vocab,
-    tie_word_embeddings: false,
+  await writeRandomLlama(dir, {
+    alphabet: ALPHABET,
+    contextLength: 256,
+    layers: 1,
     // Larger than HF's 0.02: the frozen LM head must be able to produce confident logits for
     // LoRA alone (which never touches the head) to drive the loss down.
-    initializer_range: 0.2,
-    bos_token_id: 1,
-    eos_token_id: 2,
-    torch_dtype: 'float32',
-    ...overrides,
+    initializerRange: 0.2,
+    seed: 7,
+    config: { head_dim: 8, hidden_act: 'silu', rope_theta: 10000, tie_word_embeddings: false, ...overrides },
   });
-  await writeHfDirectory(dir, { config, weights: initDecoderWeights(config, 7), tokenizer });
   return dir;
 }
 
