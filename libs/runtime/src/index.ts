@@ -52,6 +52,7 @@ export type { ServiceName } from './service-config.js';
 export { DEFAULT_PORTS, serviceConfigSpec } from './service-config.js';
 export { isServiceError, toServiceError } from './service-error.js';
 export { describeService, packageVersion } from './service-info.js';
+export { serviceMain } from './service-main.js';
 export { counter, gauge, histogram } from './service-metrics.js';
 export type { RunningService } from './start-service.js';
 export { startService } from './start-service.js';
