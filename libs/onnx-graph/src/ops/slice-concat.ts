@@ -4,8 +4,8 @@ import type { VjpTable } from '../vjp.js';
 import { constantInts, int64s } from './constants.js';
 import { shapeOf } from './movement.js';
 
-/** Joins tensors along an axis. */
-export function concat(g: GraphBuilder, xs: Tensor[], axis: number): Tensor {
+/** Joins tensors along an axis; `name` names the output (e.g. a graph output, saving an Identity copy). */
+export function concat(g: GraphBuilder, xs: Tensor[], axis: number, name?: string): Tensor {
   const first = xs[0];
   if (!first) throw new Error('Concat needs at least one input');
   let shape: Dim[] | undefined;
@@ -18,7 +18,13 @@ export function concat(g: GraphBuilder, xs: Tensor[], axis: number): Tensor {
       : sizes.filter((s) => s !== 0).join('+');
     shape = (first.shape as Dim[]).map((d, i) => (i === ax ? joined : d));
   }
-  const [out] = g.node('Concat', xs, [{ dtype: first.dtype, shape }], { axis });
+  const [out] = g.node(
+    'Concat',
+    xs,
+    [{ dtype: first.dtype, shape }],
+    { axis },
+    name ? { outputNames: [name] } : {},
+  );
   return out as Tensor;
 }
 
