@@ -76,6 +76,35 @@ describe('generate', async () => {
     }
   });
 
+  it('rows that finish early leave the batch, and every row still gets the tokens it gets alone', async () => {
+    const many = Array.from({ length: 8 }, (_, i) => ({
+      id: `r${i}`,
+      promptIds: [(i * 5) % 26, (i * 11 + 3) % 26, (i * 7 + 1) % 26].slice(0, 1 + (i % 3)),
+      seed: i,
+    }));
+    const long = { ...greedy, max_new_tokens: 12 };
+    // The most frequent generated token as EOS makes rows end at different steps.
+    const free = await generate(session, letters, many, long);
+    const counts = new Map<number, number>();
+    for (const o of free) for (const t of o.tokenIds) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const eosId = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] as number;
+    const config = { ...long, eos_token_id: [eosId] };
+    const batchSizes: number[] = [];
+    const spied = Object.create(session) as DecoderSession;
+    spied.forward = (ids, mask, pos, batch, cache) => {
+      batchSizes.push(batch);
+      return session.forward(ids, mask, pos, batch, cache);
+    };
+    const batched = await generate(spied, letters, many, config);
+    assert.ok(Math.min(...batchSizes) < many.length, `batch never shrank: ${batchSizes.join(',')}`);
+    for (const p of many) {
+      const [alone] = await generate(session, letters, [p], config);
+      const row = batched.find((o) => o.id === p.id);
+      assert.deepEqual(row?.tokenIds, alone?.tokenIds, `row ${p.id}`);
+      assert.equal(row?.finishReason, alone?.finishReason, `row ${p.id}`);
+    }
+  });
+
   it('sampling is reproducible per row seed and changes with the seed', async () => {
     const sampled = { ...greedy, temperature: 1.5, top_k: 10, top_p: 0.95, max_new_tokens: 8 };
     const first = await generate(session, letters, prompts, sampled);

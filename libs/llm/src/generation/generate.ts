@@ -1,3 +1,4 @@
+import * as ort from 'onnxruntime-node';
 import type { DecoderSession, KvCache } from '../decoder-session.js';
 import {
   applyProcessors,
@@ -67,6 +68,10 @@ export function processorsFor(config: GenerationConfig): LogitsProcessor[] {
   return list;
 }
 
+// Compact once at most this fraction of the batch is still generating: each compaction copies
+// the cache once, about what one decode step's Concat costs anyway.
+const COMPACT_WHEN_LIVE_FRACTION = 0.75;
+
 interface Row {
   input: GenerationInput;
   generated: number[];
@@ -114,12 +119,16 @@ export async function generate(
   });
   let step = await session.forward(int64(ids), int64(mask), int64(positions), B);
   let cache: KvCache = step.cache;
+  // Batch position -> row index. Finished rows leave the batch once enough of them have
+  // finished, so long answers do not drag short ones' dead rows through every later step.
+  let live = rows.map((_, b) => b);
 
   for (let n = 0; n < config.max_new_tokens; n++) {
     if (hooks.signal?.aborted) throw hooks.signal.reason;
     const [, stepT, V] = step.logits.dims as [number, number, number];
     const logits = step.logits.data as Float32Array;
-    const chosen = rows.map((row, b) => {
+    const chosen = live.map((r, b) => {
+      const row = rows[r] as Row;
       if (row.done) return config.pad_token_id;
       const start = (b * stepT + stepT - 1) * V;
       const rowLogits = applyProcessors(processors, row.generated, logits.subarray(start, start + V));
@@ -130,14 +139,28 @@ export async function generate(
       return token;
     });
     if (rows.every((r) => r.done) || n + 1 === config.max_new_tokens) break;
-    // Finished rows keep feeding padding, masked out, so the batch stays rectangular.
-    const stepIds = chosen.map((t, b) => (rows[b]?.done ? [config.pad_token_id] : [t]));
-    const stepPos = nextPos.map((p, b) => (rows[b]?.done ? [0] : [p]));
-    rows.forEach((r, b) => {
-      (mask[b] as number[]).push(r.done ? 0 : 1);
-      if (!r.done) nextPos[b] = (nextPos[b] as number) + 1;
+    const keep = live.flatMap((r, b) => (rows[r]?.done ? [] : [b]));
+    if (keep.length <= live.length * COMPACT_WHEN_LIVE_FRACTION) {
+      cache = selectBatchRows(cache, keep);
+      live = keep.map((b) => live[b] as number);
+      for (const [to, from] of keep.entries()) {
+        mask[to] = mask[from] as number[];
+        nextPos[to] = nextPos[from] as number;
+        chosen[to] = chosen[from] as number;
+      }
+      mask.length = keep.length;
+      nextPos.length = keep.length;
+      chosen.length = keep.length;
+    }
+    // Finished rows still in the batch feed padding, masked out, so the batch stays rectangular.
+    const stepIds = chosen.map((t, b) => (rows[live[b] as number]?.done ? [config.pad_token_id] : [t]));
+    const stepPos = nextPos.map((p, b) => (rows[live[b] as number]?.done ? [0] : [p]));
+    live.forEach((r, b) => {
+      const done = rows[r]?.done !== undefined;
+      (mask[b] as number[]).push(done ? 0 : 1);
+      if (!done) nextPos[b] = (nextPos[b] as number) + 1;
     });
-    step = await session.forward(int64(stepIds), int64(mask), int64(stepPos), B, cache);
+    step = await session.forward(int64(stepIds), int64(mask), int64(stepPos), live.length, cache);
     cache = step.cache;
   }
   const lazyText = config.stop.length === 0 && !hooks.onDelta;
@@ -174,6 +197,23 @@ function advance(
     hooks.onDelta?.(row.input.id, text.slice(before), token);
   row.text = text;
   if (cut !== undefined) row.done = 'stop';
+}
+
+/** Keeps batch rows `keep` (in that order) of every cache tensor [B, heads, S, D]. */
+function selectBatchRows(cache: KvCache, keep: readonly number[]): KvCache {
+  const out: KvCache = new Map();
+  for (const [name, tensor] of cache) {
+    const [B, ...rest] = tensor.dims as number[];
+    const rowSize = rest.reduce((a, b) => a * b, 1);
+    const data = tensor.data as Float32Array;
+    const kept = new Float32Array(keep.length * rowSize);
+    keep.forEach((b, i) => {
+      if (b >= (B as number)) throw new Error(`cache row ${b} out of range ${B}`);
+      kept.set(data.subarray(b * rowSize, (b + 1) * rowSize), i * rowSize);
+    });
+    out.set(name, new ort.Tensor('float32', kept, [keep.length, ...rest]));
+  }
+  return out;
 }
 
 function int64(rows: readonly (readonly number[])[]): BigInt64Array {
