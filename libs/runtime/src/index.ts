@@ -36,7 +36,9 @@ export {
   UnavailableError,
   UnimplementedError,
 } from './errors.js';
+export { EXIT_WITH_PARENT_ENV } from './exit-with-parent.js';
 export type { SpanRecord } from './file-span-exporter.js';
+export type { DrainTrigger } from './graceful-shutdown.js';
 export { installGracefulShutdown } from './graceful-shutdown.js';
 export type { GrpcServer, ServiceBinding } from './grpc-server.js';
 // Servers

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConfigSpec } from './config.js';
+import { EXIT_WITH_PARENT_ENV } from './exit-with-parent.js';
 
 /** Default ports of the six services on one host (loopback topology and compose). */
 export const DEFAULT_PORTS = {
@@ -80,6 +81,15 @@ export function serviceConfigSpec(name: ServiceName) {
       schema: z.string().min(1).optional(),
       description:
         'Append finished spans to this file as JSON lines (no collector needed). FAILMINE_TRACE_OUT also works.',
+    },
+    exitWithParent: {
+      env: EXIT_WITH_PARENT_ENV,
+      schema: z
+        .enum(['0', '1'], { error: 'expected 0 or 1' })
+        .optional()
+        .transform((v) => v === '1'),
+      description:
+        'Env only, set by libs/topology: 1 = drain and exit when stdin (a pipe from the parent) closes.',
     },
     shutdownGraceMs: {
       flag: 'shutdown-grace-ms',

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ConfigError } from './config.js';
-import { installGracefulShutdown } from './graceful-shutdown.js';
+import { stderrIsPipe, watchParentPipe } from './exit-with-parent.js';
+import { type DrainTrigger, installGracefulShutdown } from './graceful-shutdown.js';
 import type { GrpcServer } from './grpc-server.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -25,6 +26,8 @@ export async function startService(options: {
   tlsClientCa?: string | undefined;
   /** Require this shared token on every call (health and reflection excepted). */
   authToken?: string | undefined;
+  /** Drain and exit when the parent closes our stdin (FAILMINE_EXIT_WITH_PARENT=1, set by libs/topology). */
+  exitWithParent?: boolean | undefined;
   /** The --trace-out flag, only to check that main.ts passed it on to initTelemetry. */
   traceOut?: string | undefined;
   grpc: GrpcServer;
@@ -47,8 +50,20 @@ export async function startService(options: {
     options.tlsCert && options.tlsKey
       ? { certPath: options.tlsCert, keyPath: options.tlsKey, clientCaPath: options.tlsClientCa }
       : undefined;
+  let drain: DrainTrigger | undefined;
+  if (options.exitWithParent) {
+    // Watched before listening, so a stdin that is not a pipe fails before the port is taken.
+    watchParentPipe(() => {
+      // NOTE: a stderr piped to the parent died with it, and pino's exit-time flush (sonic-boom
+      // 4) retries EPIPE forever: one buffered line would hang the process. Logs stop here.
+      if (stderrIsPipe()) logger.level = 'silent';
+      // Before listening there is nothing to drain.
+      if (!drain) process.exit(0);
+      drain('parent exited');
+    });
+  }
   const port = await grpc.listen(options.host, options.port, tls);
-  installGracefulShutdown({
+  drain = installGracefulShutdown({
     grpc,
     logger,
     graceMs: options.shutdownGraceMs,
@@ -65,6 +80,7 @@ export async function startService(options: {
       ...(options.telemetry.traceOutPath ? { traceOut: options.telemetry.traceOutPath } : {}),
       tls: tls ? (tls.clientCaPath ? 'mutual' : 'server') : 'off',
       authToken: options.authToken ? 'required' : 'off',
+      ...(options.exitWithParent ? { exitWithParent: true } : {}),
     },
     `${options.name} listening on ${options.host}:${port}`,
   );

@@ -40,6 +40,7 @@ describe('parseConfig with serviceConfigSpec', () => {
       tlsClientCa: undefined,
       authToken: undefined,
       traceOut: undefined,
+      exitWithParent: false,
       shutdownGraceMs: 3000,
     });
   });
@@ -54,6 +55,7 @@ describe('parseConfig with serviceConfigSpec', () => {
       FAILMINE_DATASET_TLS_CERT: '/etc/tls/cert.pem',
       FAILMINE_DATASET_TLS_KEY: '/etc/tls/key.pem',
       FAILMINE_AUTH_TOKEN: 'a-shared-token-of-length',
+      FAILMINE_EXIT_WITH_PARENT: '1',
     });
     assert.deepEqual(config, {
       host: '0.0.0.0',
@@ -65,6 +67,7 @@ describe('parseConfig with serviceConfigSpec', () => {
       tlsClientCa: undefined,
       authToken: 'a-shared-token-of-length',
       traceOut: undefined,
+      exitWithParent: true,
       shutdownGraceMs: 250,
     });
   });

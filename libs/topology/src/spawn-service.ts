@@ -1,7 +1,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import type { ServiceName } from '@failmine/runtime';
+import type { Readable, Writable } from 'node:stream';
+import { EXIT_WITH_PARENT_ENV, type ServiceName } from '@failmine/runtime';
 import { trackProcess } from './leftover-processes.js';
 import { repoRoot, serviceEntry } from './repo-root.js';
 
@@ -14,7 +14,11 @@ export interface ProcessExit {
 /** A service spawned as a child process, with its output captured as it arrives. */
 export interface SpawnedService {
   name: ServiceName;
-  child: ChildProcessByStdio<null, Readable, Readable>;
+  /**
+   * Its stdin is a pipe we hold open and never write to: when this process dies, even by
+   * SIGKILL, the pipe closes and the service drains and exits (FAILMINE_EXIT_WITH_PARENT=1).
+   */
+  child: ChildProcessByStdio<Writable, Readable, Readable>;
   /** Everything the process has written to stdout so far. */
   stdout(): string;
   /** Everything the process has written to stderr so far (its JSON log lines). */
@@ -40,6 +44,12 @@ export interface SpawnServiceOptions {
   cwd?: string;
   /** Also copy the child's stderr to ours (useful for the CLI; noisy in tests). */
   inheritLogs?: boolean;
+  /**
+   * Run `node <entry>` through this command, e.g. ['ip', 'netns', 'exec', 'node1'] to start it
+   * in a network namespace. The command must exec node in place (same pid, same stdin), or
+   * stopping the service and its exit with this process would reach the wrapper instead.
+   */
+  wrapper?: readonly string[];
 }
 
 // Variables a developer's shell may carry that would change what a service does (its port,
@@ -48,7 +58,8 @@ const INHERITED_VARIABLES_TO_DROP = /^(FAILMINE_|OTEL_|DATABASE_URL$|NODE_TEST_C
 
 /**
  * Starts `node services/<name>/dist/main.js <args>` with exactly `args`. The child is tracked,
- * so killLeftoverProcesses stops it if a caller forgets to. Throws if the service is not built.
+ * so killLeftoverProcesses stops it if a caller forgets to, and it exits with this process
+ * (see `child`). Throws if the service is not built.
  */
 export function spawnService(
   name: ServiceName,
@@ -63,12 +74,16 @@ export function spawnService(
   const inherited = Object.entries(process.env).filter(
     ([key]) => !scrub || !INHERITED_VARIABLES_TO_DROP.test(key),
   );
-  const child = spawn(process.execPath, [entry, ...args], {
+  const [command, ...commandArgs] = [...(options.wrapper ?? []), process.execPath, entry, ...args];
+  const child = spawn(command ?? process.execPath, commandArgs, {
     cwd: options.cwd ?? repoRoot,
-    env: { ...Object.fromEntries(inherited), ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // options.env may override the default, e.g. to test a bad value.
+    env: { ...Object.fromEntries(inherited), [EXIT_WITH_PARENT_ENV]: '1', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   trackProcess(child);
+  // Never written to; an EPIPE once the child has exited is expected and harmless.
+  child.stdin.on('error', () => {});
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
