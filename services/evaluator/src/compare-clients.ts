@@ -24,6 +24,8 @@ export interface EvalItem {
   metadata: Readonly<Record<string, string>>;
   /** Opaque to the domain: handed back to the grader untouched. */
   groundTruth: unknown;
+  /** No decidable answer (open-ended ground truth): a pairwise judge compares the two outputs. */
+  openEnded: boolean;
 }
 
 /** A model to load: a name for messages plus the caller's reference, passed through untouched. */
@@ -64,12 +66,16 @@ export interface GradeInput {
   id: string;
   item: EvalItem;
   completion: string;
+  /** Pairwise judge only: the reference's output the completion is compared with. */
+  otherCompletion?: string;
 }
 
 /** A grader's decision on one GradeInput. */
 export interface GradedItem {
   id: string;
   correct: boolean;
+  /** Pairwise judge only: its WIN / TIE / LOSS for the completion against the other. */
+  judged?: 'win' | 'tie' | 'loss' | undefined;
 }
 
 /** Deadline and cancellation of the incoming call, passed on to every downstream call. */
@@ -105,9 +111,40 @@ export interface Grader {
   ): AsyncIterable<GradedItem>;
 }
 
-/** The three downstream services of Compare. */
+/** Which grader an item goes to: its category's, or the pairwise judge for open-ended items. */
+export type GraderRoute = string;
+
+/** The route of open-ended items. */
+export const JUDGE_ROUTE: GraderRoute = 'judge';
+
+/** An OpenAI-compatible chat completions endpoint as the reference (OpenAiEndpoint). */
+export interface EndpointSpec {
+  /** Base URL up to the version, e.g. "https://api.openai.com/v1". */
+  baseUrl: string;
+  model: string;
+  /** Name of the environment variable holding the key on the evaluator node; "" sends none. */
+  apiKeyEnv: string;
+}
+
+/** A chat completions endpoint, as Compare uses it for the reference side. */
+export interface ChatEndpoint {
+  /** Completions of one batch of prompts, in any order. */
+  complete(
+    prompts: readonly { id: string; text: string }[],
+    sampling: Sampling,
+    scope: CallScope,
+  ): AsyncIterable<GeneratedText>;
+}
+
+/** The downstream services of Compare. */
 export interface CompareClients {
   dataset: ExampleSource;
   inference: TextGenerator;
-  grader: Grader;
+  /**
+   * The grader of a route (a category label such as "math", or JUDGE_ROUTE). Throws
+   * FailedPrecondition when none is configured for it.
+   */
+  grader(route: GraderRoute): Grader;
+  /** A client for an endpoint reference; throws FailedPrecondition when its key variable is unset. */
+  endpoint(spec: EndpointSpec): ChatEndpoint;
 }

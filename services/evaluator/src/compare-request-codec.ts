@@ -8,17 +8,12 @@ import type {
   CompareResponse,
   EvaluationSet,
   ModelRef,
+  OpenAiEndpoint,
   ReferenceSpec,
 } from '@failmine/contracts';
-import {
-  type ArtifactStore,
-  chunkBuffer,
-  InvalidArgumentError,
-  NotFoundError,
-  UnimplementedError,
-} from '@failmine/runtime';
+import { type ArtifactStore, chunkBuffer, InvalidArgumentError, NotFoundError } from '@failmine/runtime';
 import type { CompareEvent, CompareInput, ReferenceSource } from './compare.js';
-import type { ModelSpec, SetQuery } from './compare-clients.js';
+import type { EndpointSpec, ModelSpec, SetQuery } from './compare-clients.js';
 import { categoryLabel, decodeGate, encodeEvaluation } from './evaluation-codec.js';
 import { readReferenceOutputs } from './reference-outputs.js';
 import type { PairedOutcome } from './win-tie-loss.js';
@@ -89,10 +84,28 @@ async function decodeReference(
     case 'outputs':
       return readOutputsArtifact(source.outputs, artifacts);
     case 'endpoint':
-      throw new UnimplementedError(
-        'reference.endpoint: OpenAI-compatible endpoints are not implemented yet (issue #7)',
-      );
+      return { kind: 'endpoint', endpoint: decodeEndpoint(source.endpoint) };
   }
+}
+
+function decodeEndpoint(e: OpenAiEndpoint): EndpointSpec {
+  let url: URL;
+  try {
+    url = new URL(e.baseUrl);
+  } catch {
+    throw new InvalidArgumentError(`reference.endpoint.base_url: "${e.baseUrl}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(`reference.endpoint.base_url: ${url.protocol} is not http: or https:`);
+  }
+  if (e.model === '') throw new InvalidArgumentError('reference.endpoint.model: empty');
+  if (e.apiKeyEnv !== '' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(e.apiKeyEnv)) {
+    throw new InvalidArgumentError(
+      // Not echoed: a value that is no variable name may be the key itself.
+      'reference.endpoint.api_key_env: not an environment variable name; give the name of the variable that holds the key, never the key',
+    );
+  }
+  return { baseUrl: e.baseUrl, model: e.model, apiKeyEnv: e.apiKeyEnv };
 }
 
 /** CompareRequest -> the domain's input; INVALID_ARGUMENT names the field at fault. */
@@ -104,6 +117,7 @@ export async function decodeCompareRequest(
   const s = req.sampling;
   const o = req.gradeOptions;
   return {
+    evaluationId: req.evaluationId,
     candidate,
     reference: await decodeReference(req.reference, candidate, artifacts),
     set: decodeSet(req.set, 'set'),

@@ -1,29 +1,41 @@
 // Compare: examples from the dataset service, completions of both sides from the inference
-// service (or a reference-outputs file), verdicts from the grader, then summarize(). Plain
-// TypeScript behind the interfaces of compare-clients.ts; the handler only decodes and encodes.
-import { CancelledError, InvalidArgumentError, traceStream, withSpan } from '@failmine/runtime';
+// service (or an OpenAI-compatible endpoint, or a reference-outputs file), verdicts from each
+// category's grader (and the pairwise judge for open-ended items), then summarize(). Finished
+// work goes into the evaluation's state as it is produced, so a repeated call with the same
+// evaluation id skips it. Plain TypeScript behind compare-clients.ts; the handler only decodes.
+import { createHash } from 'node:crypto';
+import { InvalidArgumentError, traceStream } from '@failmine/runtime';
 import type {
   CallScope,
   CompareClients,
+  EndpointSpec,
   EvalItem,
   GradeSettings,
   ModelSpec,
   Sampling,
   SetQuery,
 } from './compare-clients.js';
+import { type CompareEvent, checkNotCancelled, progress } from './compare-events.js';
+import { generateSide, type SideGenerator } from './compare-generation.js';
+import { gradeAll } from './compare-grading.js';
+import { type CompareState, type CompareStateStore, MEMORY_STATE_STORE } from './compare-state.js';
 import type { GateSpec } from './gates.js';
 import { pairOutcomes, presentBreakdownKeys } from './item-outcomes.js';
 import { type ReferenceOutputs, referenceOutputsFor } from './reference-outputs.js';
-import { type EvaluationSummary, summarize } from './summarize.js';
-import type { PairedOutcome } from './win-tie-loss.js';
+import { summarize } from './summarize.js';
+
+export type { CompareEvent, CompareUsage } from './compare-events.js';
 
 /** What the candidate is compared against. */
 export type ReferenceSource =
   | { kind: 'model'; model: ModelSpec }
-  | { kind: 'outputs'; outputs: ReferenceOutputs; source: string };
+  | { kind: 'outputs'; outputs: ReferenceOutputs; source: string }
+  | { kind: 'endpoint'; endpoint: EndpointSpec };
 
 /** A decoded CompareRequest. */
 export interface CompareInput {
+  /** The caller's key: "" keeps nothing; otherwise a repeated call resumes the finished work. */
+  evaluationId: string;
   candidate: ModelSpec;
   reference: ReferenceSource;
   set: SetQuery;
@@ -33,45 +45,47 @@ export interface CompareInput {
   gates: readonly GateSpec[];
   sampling: Sampling;
   grade?: GradeSettings | undefined;
-  /** Prompts per Generate call; cancellation is checked and progress reported between calls. */
+  /** Prompts per Generate call; cancellation is checked, progress reported and state saved between calls. */
   batchSize?: number;
 }
-
-/** Tokens and time both sides' generation took. */
-export interface CompareUsage {
-  promptTokens: number;
-  completionTokens: number;
-  deviceSeconds: number;
-  wallSeconds: number;
-}
-
-/** What Compare streams: progress, then the evaluation once. */
-export type CompareEvent =
-  | { kind: 'progress'; phase: string; done: number; total: number }
-  | { kind: 'evaluation'; summary: EvaluationSummary; outcomes: PairedOutcome[]; usage: CompareUsage };
 
 /** Default prompts per Generate call: enough to fill the inference service's device batches. */
 export const DEFAULT_COMPARE_BATCH_SIZE = 32;
 
-type Side = 'candidate' | 'reference';
-
 /** What every step of one comparison shares. */
-interface Run {
+export interface Run {
   input: CompareInput;
   clients: CompareClients;
   scope: CallScope;
-  usage: CompareUsage;
+  state: CompareState;
+  batchSize: number;
 }
 
-const progress = (phase: string, done: number, total: number): CompareEvent => ({
-  kind: 'progress',
-  phase,
-  done,
-  total,
-});
+/**
+ * What the finished work depends on, as stored under the evaluation id. Gates are left out on
+ * purpose: they only read the outcomes, so a repeated call may change them.
+ */
+export function comparisonParameters(input: CompareInput): unknown {
+  const r = input.reference;
+  const reference =
+    r.kind === 'model'
+      ? { model: r.model.ref }
+      : r.kind === 'endpoint'
+        ? { endpoint: r.endpoint }
+        : { outputs: { contentSha256: outputsDigest(r.outputs) } };
+  return {
+    candidate: input.candidate.ref,
+    reference,
+    set: input.set,
+    forgettingSets: input.forgettingSets,
+    sampling: input.sampling,
+    gradeOptions: input.grade ?? null,
+  };
+}
 
-function checkNotCancelled(scope: CallScope, phase: string): void {
-  if (scope.signal.aborted) throw new CancelledError(`Compare cancelled during ${phase}`);
+function outputsDigest(outputs: ReferenceOutputs): string {
+  const entries = [...outputs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex');
 }
 
 /** Runs one comparison, streaming progress and ending with the evaluation. */
@@ -79,46 +93,107 @@ export async function* compare(
   input: CompareInput,
   clients: CompareClients,
   scope: CallScope,
+  stateStore: CompareStateStore = MEMORY_STATE_STORE,
 ): AsyncGenerator<CompareEvent> {
   const started = performance.now();
-  const usage: CompareUsage = { promptTokens: 0, completionTokens: 0, deviceSeconds: 0, wallSeconds: 0 };
-  const run: Run = { input, clients, scope, usage };
-  const sets = yield* readSets(run);
-  // An item in several sets is generated and graded once.
-  const items = [...new Map(sets.flat().map((item) => [item.id, item])).values()];
+  const state = await stateStore.open(input.evaluationId, comparisonParameters(input));
+  try {
+    const batchSize = Math.max(1, input.batchSize ?? DEFAULT_COMPARE_BATCH_SIZE);
+    const run: Run = { input, clients, scope, state, batchSize };
+    const sets = yield* readSets(run);
+    // An item in several sets is generated and graded once.
+    const items = [...new Map(sets.flat().map((item) => [item.id, item])).values()];
 
-  const texts = new Map<Side, ReadonlyMap<string, string>>();
+    const texts = yield* generateTexts(run, items);
+
+    const verdicts = yield* gradeAll(run, items, sets[0] ?? [], texts);
+    const [main = [], ...forgetting] = sets.map((set) => pairOutcomes(set, verdicts));
+    const summary = summarize({
+      outcomes: main,
+      gates: input.gates,
+      breakdownBy: presentBreakdownKeys(main),
+      forgettingSets: forgetting.map((outcomes, i) => ({
+        name: describeSet(input.forgettingSets[i] as SetQuery),
+        outcomes,
+      })),
+    });
+    const usage = { ...generationUsage(state, items), wallSeconds: (performance.now() - started) / 1000 };
+    yield { kind: 'evaluation', summary, outcomes: main, usage };
+  } finally {
+    await state.close();
+  }
+}
+
+/** Both sides' outputs by item id: generated (or restored), or read from the reference file. */
+async function* generateTexts(
+  run: Run,
+  items: readonly EvalItem[],
+): AsyncGenerator<CompareEvent, Record<'candidate' | 'reference', Map<string, string>>> {
+  const { input, clients, scope } = run;
+  const texts = { candidate: new Map<string, string>(), reference: new Map<string, string>() };
   const { reference } = input;
   if (reference.kind === 'outputs') {
     // Paired before any generation: a file that lacks items fails at once, not after the candidate ran.
     const ids = items.map((item) => item.id);
     const paired = referenceOutputsFor(reference.outputs, ids, reference.source);
-    texts.set('reference', new Map(ids.map((id, i) => [id, paired[i] ?? ''])));
+    texts.reference = new Map(ids.map((id, i) => [id, paired[i] ?? '']));
   }
-  const models: [Side, ModelSpec][] = [['candidate', input.candidate]];
-  if (reference.kind === 'model') models.push(['reference', reference.model]);
-  for (const [side, model] of models) {
-    checkNotCancelled(scope, `load ${side}`);
-    yield progress(`load ${side}`, 0, 1);
-    const modelId = await clients.inference.load(model, scope);
-    yield progress(`load ${side}`, 1, 1);
-    texts.set(side, yield* generateSide(run, side, modelId, items));
+  // Made before the candidate runs: a missing key variable fails at once.
+  const endpoint = reference.kind === 'endpoint' ? clients.endpoint(reference.endpoint) : undefined;
+  texts.candidate = yield* generateSide(
+    run,
+    'candidate',
+    modelGenerator(run, 'candidate', input.candidate),
+    items,
+  );
+  if (reference.kind === 'model') {
+    texts.reference = yield* generateSide(
+      run,
+      'reference',
+      modelGenerator(run, 'reference', reference.model),
+      items,
+    );
+  } else if (reference.kind === 'endpoint' && endpoint) {
+    const generator: SideGenerator = {
+      name: reference.endpoint.model,
+      open: async function* () {
+        return (prompts) => endpoint.complete(prompts, input.sampling, scope);
+      },
+    };
+    texts.reference = yield* generateSide(run, 'reference', generator, items);
   }
 
-  const candidate = yield* gradeSide(run, 'candidate', items, texts.get('candidate') ?? new Map());
-  const referenceVerdicts = yield* gradeSide(run, 'reference', items, texts.get('reference') ?? new Map());
-  const [main = [], ...forgetting] = sets.map((set) => pairOutcomes(set, candidate, referenceVerdicts));
-  const summary = summarize({
-    outcomes: main,
-    gates: input.gates,
-    breakdownBy: presentBreakdownKeys(main),
-    forgettingSets: forgetting.map((outcomes, i) => ({
-      name: describeSet(input.forgettingSets[i] as SetQuery),
-      outcomes,
-    })),
-  });
-  usage.wallSeconds = (performance.now() - started) / 1000;
-  yield { kind: 'evaluation', summary, outcomes: main, usage };
+  return texts;
+}
+
+/** Loads a model on the inference service (only when something is left to generate). */
+function modelGenerator(run: Run, side: 'candidate' | 'reference', model: ModelSpec): SideGenerator {
+  const { clients, scope, input } = run;
+  return {
+    name: model.name,
+    open: async function* () {
+      checkNotCancelled(scope, `load ${side}`);
+      yield progress(`load ${side}`, 0, 1);
+      const modelId = await clients.inference.load(model, scope);
+      yield progress(`load ${side}`, 1, 1);
+      return (prompts) => clients.inference.generate(modelId, prompts, input.sampling, scope);
+    },
+  };
+}
+
+/** Tokens and device time of every completion of the evaluation, restored ones included. */
+function generationUsage(state: CompareState, items: readonly EvalItem[]) {
+  const usage = { promptTokens: 0, completionTokens: 0, deviceSeconds: 0 };
+  for (const completions of [state.completions.candidate, state.completions.reference]) {
+    for (const item of items) {
+      const c = completions.get(item.id);
+      if (!c) continue;
+      usage.promptTokens += c.promptTokens;
+      usage.completionTokens += c.completionTokens;
+      usage.deviceSeconds += c.deviceSeconds;
+    }
+  }
+  return usage;
 }
 
 /** The examples of the set and of each forgetting set, in request order, in one span. */
@@ -150,89 +225,6 @@ async function* readSetsUntraced({ input, clients, scope }: Run): AsyncGenerator
     yield progress('examples', i + 1, queries.length);
   }
   return sets;
-}
-
-/** Completions of one side by item id, in calls of batchSize prompts: a phase span, a span per call. */
-function generateSide(
-  run: Run,
-  side: Side,
-  modelId: string,
-  items: readonly EvalItem[],
-): AsyncGenerator<CompareEvent, Map<string, string>> {
-  const attributes = { side, model: modelId, items: items.length };
-  return traceStream('evaluator.generate', attributes, () => generateSideUntraced(run, side, modelId, items));
-}
-
-async function* generateSideUntraced(
-  { input, clients, scope, usage }: Run,
-  side: Side,
-  modelId: string,
-  items: readonly EvalItem[],
-): AsyncGenerator<CompareEvent, Map<string, string>> {
-  const out = new Map<string, string>();
-  const phase = `generate ${side}`;
-  const batchSize = Math.max(1, input.batchSize ?? DEFAULT_COMPARE_BATCH_SIZE);
-  yield progress(phase, 0, items.length);
-  for (let start = 0; start < items.length; start += batchSize) {
-    checkNotCancelled(scope, phase);
-    const prompts = items.slice(start, start + batchSize).map((item) => ({ id: item.id, text: item.prompt }));
-    const batch = { side, model: modelId, batch_size: prompts.length, batch_start: start };
-    await withSpan('evaluator.generate_batch', batch, async (span) => {
-      let tokensIn = 0;
-      let tokensOut = 0;
-      for await (const c of clients.inference.generate(modelId, prompts, input.sampling, scope)) {
-        out.set(c.promptId, c.text);
-        tokensIn += c.promptTokens;
-        tokensOut += c.completionTokens;
-        usage.deviceSeconds += c.deviceSeconds;
-      }
-      usage.promptTokens += tokensIn;
-      usage.completionTokens += tokensOut;
-      span.setAttributes({ tokens_in: tokensIn, tokens_out: tokensOut });
-    });
-    const missing = prompts.find((p) => !out.has(p.id));
-    if (missing) throw new Error(`inference returned no ${side} completion for item "${missing.id}"`);
-    yield progress(phase, Math.min(start + batchSize, items.length), items.length);
-  }
-  return out;
-}
-
-/** Verdicts of one side's completions by item id, from one Grade stream, in a span that counts them. */
-function gradeSide(
-  run: Run,
-  side: Side,
-  items: readonly EvalItem[],
-  texts: ReadonlyMap<string, string>,
-): AsyncGenerator<CompareEvent, Map<string, boolean>> {
-  return traceStream('evaluator.grade', { side, items: items.length }, async function* (span) {
-    const verdicts = yield* gradeSideUntraced(run, side, items, texts);
-    const correct = [...verdicts.values()].filter(Boolean).length;
-    span.setAttributes({ 'verdicts.correct': correct, 'verdicts.incorrect': verdicts.size - correct });
-    return verdicts;
-  });
-}
-
-async function* gradeSideUntraced(
-  { input, clients, scope }: Run,
-  side: Side,
-  items: readonly EvalItem[],
-  texts: ReadonlyMap<string, string>,
-): AsyncGenerator<CompareEvent, Map<string, boolean>> {
-  const out = new Map<string, boolean>();
-  const phase = `grade ${side}`;
-  // Keyed by side: the grader caches verdicts by id, and the two sides' completions differ.
-  const prefix = `${side}/`;
-  const inputs = items.map((item) => ({ id: prefix + item.id, item, completion: texts.get(item.id) ?? '' }));
-  const every = Math.max(1, input.batchSize ?? DEFAULT_COMPARE_BATCH_SIZE);
-  yield progress(phase, 0, items.length);
-  checkNotCancelled(scope, phase);
-  for await (const verdict of clients.grader.grade(inputs, input.grade, scope)) {
-    if (!verdict.id.startsWith(prefix)) throw new Error(`grader answered unknown item "${verdict.id}"`);
-    out.set(verdict.id.slice(prefix.length), verdict.correct);
-    if (out.size % every === 0 && out.size < items.length) yield progress(phase, out.size, items.length);
-  }
-  yield progress(phase, out.size, items.length);
-  return out;
 }
 
 /** "dataset=gsm8k split=test limit=20", the name of a set in messages and forgetting groups. */

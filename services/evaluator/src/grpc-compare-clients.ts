@@ -12,30 +12,47 @@ import {
   type GroundTruth,
   InferenceServiceClient,
   type ModelRef,
+  Outcome,
 } from '@failmine/contracts';
 import {
   CancelledError,
+  type ClientSecurity,
   callUnary,
   createClient,
+  FailedPreconditionError,
   FailmineError,
   isServiceError,
   UnavailableError,
 } from '@failmine/runtime';
 import { type CallOptions, type ClientReadableStream, Metadata, status } from '@grpc/grpc-js';
-import type {
-  CallScope,
-  CompareClients,
-  EvalItem,
-  GradedItem,
-  GradeInput,
-  Grader,
+import {
+  type CallScope,
+  type ChatEndpoint,
+  type CompareClients,
+  type EndpointSpec,
+  type EvalItem,
+  type GradedItem,
+  type GradeInput,
+  type Grader,
+  JUDGE_ROUTE,
 } from './compare-clients.js';
 
 /** Where Compare's downstream services listen. */
 export interface CompareAddresses {
   datasetAddress: string;
   inferenceAddress: string;
+  /** The grader of every category without its own address. */
   graderAddress: string;
+  /** Graders by route: a category label ("math", "code", "creativity") or "judge". */
+  graderAddresses?: Readonly<Record<string, string>>;
+}
+
+/** How the clients connect, and how endpoint references are called. */
+export interface CompareClientOptions {
+  /** TLS and the shared token, sent to every downstream service. */
+  security?: ClientSecurity | undefined;
+  /** Makes the client of an endpoint reference (openai-endpoint.ts in main.ts). */
+  endpoint?: (spec: EndpointSpec) => ChatEndpoint;
 }
 
 function callOptions(scope: CallScope): Partial<CallOptions> {
@@ -86,11 +103,26 @@ const categoryLabelOf = (c: Category): string =>
         .replace(/^CATEGORY_/, '')
         .toLowerCase();
 
+const PAIRWISE = new Map<Outcome, 'win' | 'tie' | 'loss'>([
+  [Outcome.OUTCOME_WIN, 'win'],
+  [Outcome.OUTCOME_TIE, 'tie'],
+  [Outcome.OUTCOME_LOSS, 'loss'],
+]);
+
 /** Compare's clients over gRPC, plus close() for shutdown. */
-export function createGrpcCompareClients(addresses: CompareAddresses): CompareClients & { close(): void } {
-  const dataset = createClient(DatasetServiceClient, addresses.datasetAddress);
-  const inference = createClient(InferenceServiceClient, addresses.inferenceAddress);
-  const grader = createClient(GraderServiceClient, addresses.graderAddress);
+export function createGrpcCompareClients(
+  addresses: CompareAddresses,
+  options: CompareClientOptions = {},
+): CompareClients & { close(): void } {
+  const security = options.security ? { security: options.security } : {};
+  const dataset = createClient(DatasetServiceClient, addresses.datasetAddress, security);
+  const inference = createClient(InferenceServiceClient, addresses.inferenceAddress, security);
+  // One client per distinct address: routes sharing a grader share its channel.
+  const routes = addresses.graderAddresses ?? {};
+  const graderClients = new Map<string, GraderServiceClient>();
+  for (const address of new Set([addresses.graderAddress, ...Object.values(routes)])) {
+    graderClients.set(address, createClient(GraderServiceClient, address, security));
+  }
   const fail = (service: string, address: string, scope: CallScope) => (err: unknown) =>
     downstreamError(service, address, err, scope);
   return {
@@ -121,6 +153,7 @@ export function createGrpcCompareClients(addresses: CompareAddresses): CompareCl
             prompt: e.prompt,
             metadata: e.metadata,
             groundTruth: e.groundTruth,
+            openEnded: e.groundTruth?.kind?.$case === 'openEnded',
           };
           yield item;
         }
@@ -168,11 +201,24 @@ export function createGrpcCompareClients(addresses: CompareAddresses): CompareCl
         }
       },
     },
-    grader: grpcGrader(grader, addresses.graderAddress, fail),
+    grader(route) {
+      const address = routes[route] ?? (route === JUDGE_ROUTE ? undefined : addresses.graderAddress);
+      if (address === undefined) {
+        throw new FailedPreconditionError(
+          'the set has open-ended items, which only a pairwise judge decides: start the evaluator with --grader-address-judge',
+        );
+      }
+      return grpcGrader(graderClients.get(address) as GraderServiceClient, address, fail);
+    },
+    endpoint(spec) {
+      if (!options.endpoint)
+        throw new FailedPreconditionError('reference.endpoint: this evaluator calls no endpoints');
+      return options.endpoint(spec);
+    },
     close() {
       dataset.close();
       inference.close();
-      grader.close();
+      for (const client of graderClients.values()) client.close();
     },
   };
 }
@@ -198,8 +244,8 @@ function grpcGrader(
         call.end();
       })().catch(() => call.cancel());
       for await (const msg of readStream(call, () => call.cancel(), scope, fail('grader', address, scope))) {
-        const v = (msg as { verdict?: { itemId: string; correct: boolean } }).verdict;
-        if (v) yield { id: v.itemId, correct: v.correct };
+        const v = (msg as { verdict?: { itemId: string; correct: boolean; outcome: Outcome } }).verdict;
+        if (v) yield { id: v.itemId, correct: v.correct, judged: PAIRWISE.get(v.outcome) };
       }
     },
   };
@@ -213,6 +259,6 @@ function gradeItem(g: GradeInput) {
     completion: g.completion,
     // Opaque to the domain: the GroundTruth the dataset service sent with the example.
     groundTruth: g.item.groundTruth as GroundTruth | undefined,
-    otherCompletion: '',
+    otherCompletion: g.otherCompletion ?? '',
   };
 }

@@ -1,5 +1,12 @@
 import type { EvalItem } from './compare-clients.js';
-import type { PairedOutcome } from './win-tie-loss.js';
+import type { PairedOutcome, PairVerdict } from './win-tie-loss.js';
+
+/** What the graders decided, by item id: each side's correctness, the judge's verdict on open-ended items. */
+export interface ItemVerdicts {
+  candidate: ReadonlyMap<string, boolean>;
+  reference: ReadonlyMap<string, boolean>;
+  judged: ReadonlyMap<string, PairVerdict>;
+}
 
 // Example metadata keys that become breakdown labels, beside dataset and category.
 const METADATA_LABELS = ['subject', 'difficulty'] as const;
@@ -19,15 +26,24 @@ export function itemLabels(item: EvalItem): Record<string, string> {
 }
 
 /**
- * Pairs each item's two verdicts into an outcome. Throws naming the first item a side has no
- * verdict for: the grader must answer every item, or the statistics would silently shrink.
+ * Pairs each item's two verdicts into an outcome; an open-ended item takes the judge's verdict
+ * (and no correctness of either side). Throws naming the first item without its verdict: the
+ * graders must answer every item, or the statistics would silently shrink.
  */
-export function pairOutcomes(
-  items: readonly EvalItem[],
-  candidate: ReadonlyMap<string, boolean>,
-  reference: ReadonlyMap<string, boolean>,
-): PairedOutcome[] {
+export function pairOutcomes(items: readonly EvalItem[], verdicts: ItemVerdicts): PairedOutcome[] {
+  const { candidate, reference } = verdicts;
   return items.map((item) => {
+    if (item.openEnded) {
+      const judged = verdicts.judged.get(item.id);
+      if (judged === undefined) throw new Error(`no judge verdict for open-ended item "${item.id}"`);
+      return {
+        itemId: item.id,
+        candidateCorrect: false,
+        referenceCorrect: false,
+        judged,
+        labels: itemLabels(item),
+      };
+    }
     const candidateCorrect = candidate.get(item.id);
     const referenceCorrect = reference.get(item.id);
     if (candidateCorrect === undefined || referenceCorrect === undefined) {

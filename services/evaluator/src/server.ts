@@ -11,6 +11,7 @@ import {
 import { compare } from './compare.js';
 import type { CompareClients } from './compare-clients.js';
 import { decodeCompareRequest, encodeCompareEvent, storeItemOutcomes } from './compare-request-codec.js';
+import type { CompareStateStore } from './compare-state.js';
 import { decodeSummarizeRequest, encodeEvaluation } from './evaluation-codec.js';
 import { summarize } from './summarize.js';
 
@@ -19,10 +20,16 @@ export interface EvaluatorDeps {
   version: string;
   datasetAddress: string;
   graderAddress: string;
+  /** Graders by route (category label or "judge"), where not the default one. */
+  graderAddresses?: Readonly<Record<string, string>>;
   inferenceAddress: string;
   /** Compare's downstream services (gRPC in main.ts; fakes in tests). */
   clients: CompareClients;
   artifacts: ArtifactStore;
+  /** Where evaluation ids keep their finished work; none keeps nothing between calls. */
+  stateStore?: CompareStateStore;
+  /** Prompts per Generate call (default DEFAULT_COMPARE_BATCH_SIZE). */
+  batchSize?: number;
   logger: Logger;
 }
 
@@ -36,17 +43,18 @@ export function createServer(deps: EvaluatorDeps): GrpcServer {
         attributes: {
           dataset_address: deps.datasetAddress,
           grader_address: deps.graderAddress,
+          ...Object.fromEntries(
+            Object.entries(deps.graderAddresses ?? {}).map(([route, a]) => [`grader_address_${route}`, a]),
+          ),
           inference_address: deps.inferenceAddress,
         },
       }),
     }),
     // Generate, grade and summarize; the caller's deadline and cancellation reach every downstream call.
     async *compare(request, ctx) {
-      const input = await decodeCompareRequest(request, deps.artifacts);
-      for await (const event of compare(input, deps.clients, {
-        signal: ctx.signal,
-        deadline: ctx.deadline,
-      })) {
+      const input = { ...(await decodeCompareRequest(request, deps.artifacts)), batchSize: deps.batchSize };
+      const scope = { signal: ctx.signal, deadline: ctx.deadline };
+      for await (const event of compare(input, deps.clients, scope, deps.stateStore)) {
         const items =
           event.kind === 'evaluation' ? await storeItemOutcomes(event.outcomes, deps.artifacts) : undefined;
         yield encodeCompareEvent(event, items);

@@ -1,6 +1,7 @@
-// Compare end to end as real processes over gRPC: dataset (the real GSM8K test split, read in
-// place), inference (a tiny random llama written here), grader (gsm8k-numeric) and evaluator,
-// each started from its built dist/main.js on a free loopback port.
+// Compare end to end as real processes over gRPC: dataset (the real GSM8K and MMLU test splits,
+// read in place), inference (a tiny random llama written here), two graders (gsm8k-numeric for
+// math, multiple-choice for creativity) and evaluator, each started from its built dist/main.js
+// on a free loopback port, every one requiring the same shared token.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,11 @@ import {
   Category,
   type CompareProgress,
   type CompareRequest,
+  DatasetServiceClient,
   type Evaluation,
   EvaluatorServiceClient,
   GateStatus,
+  type StreamExamplesResponse,
 } from '@failmine/contracts';
 import { callClientStream, chunkBuffer, createClient } from '@failmine/runtime';
 import {
@@ -29,6 +32,9 @@ import { writeTinyModelAndAdapter } from './support/tiny-model.js';
 const GSM8K_TEST = join(repoRoot, '..', 'shared', 'datasets', 'gsm8k', 'test.jsonl');
 const ITEMS = 20;
 const RIGHT = 10;
+// Every process requires it, and the evaluator must pass it on to the services it calls.
+const TOKEN = 'evaluator-int-test-token-0123';
+const security = { security: { authToken: TOKEN } };
 
 /** {id, output} lines for the first ITEMS test problems: the first RIGHT are the dataset's solutions, the rest off by one. */
 function referenceOutputs(): string {
@@ -81,57 +87,76 @@ describe('Compare as real processes (dataset, inference, grader, evaluator)', ()
   let paths: { model: string; adapter: string };
   let topology: Topology;
   let evaluator: ServiceProcess;
+  let choiceGrader: ServiceProcess;
   let client: EvaluatorServiceClient;
 
   before(async () => {
     paths = await writeTinyModelAndAdapter(dir);
+    const env = { FAILMINE_AUTH_TOKEN: TOKEN };
     topology = await startTopology(['dataset', 'inference', 'grader'], (name) => ({
       artifactsDir: join(dir, `${name}-artifacts`),
+      env,
       args: {
         dataset: ['--data-dir', join(repoRoot, '..', 'shared', 'datasets'), '--output-dir', join(dir, 'out')],
         inference: [],
         grader: ['--grader', 'gsm8k-numeric'],
       }[name as 'dataset' | 'inference' | 'grader'],
     }));
+    choiceGrader = await startServiceProcess('grader', {
+      artifactsDir: join(dir, 'choice-grader-artifacts'),
+      env,
+      args: ['--grader', 'multiple-choice'],
+    });
     evaluator = await startServiceProcess('evaluator', {
       artifactsDir: join(dir, 'evaluator-artifacts'),
+      env,
       args: [
         '--dataset-address',
         topology.address('dataset'),
         '--inference-address',
         topology.address('inference'),
-        '--grader-address',
+        // Math items (GSM8K, synthetic-math) go to the numeric grader, MMLU to the multiple-choice one.
+        '--grader-address-math',
         topology.address('grader'),
+        '--grader-address-creativity',
+        choiceGrader.address,
+        '--state-dir',
+        join(dir, 'evaluator-state'),
       ],
     });
-    client = createClient(EvaluatorServiceClient, evaluator.address);
+    client = createClient(EvaluatorServiceClient, evaluator.address, security);
   });
 
   after(async () => {
     client?.close();
     await evaluator?.stop();
+    await choiceGrader?.stop();
     await topology?.stop();
     killLeftoverProcesses();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('compares the tiny model with a GSM8K reference-outputs file: exact win/tie/loss, stats and gates', async () => {
-    // The file goes through the evaluator's ArtifactService: no shared file system is assumed.
-    const artifacts = createClient(ArtifactServiceClient, evaluator.address);
+  /** Uploads a reference-outputs file to the evaluator's ArtifactService: no shared file system is assumed. */
+  async function uploadReference(text: string) {
+    const artifacts = createClient(ArtifactServiceClient, evaluator.address, security);
+    const chunks = chunkBuffer(Buffer.from(text), {
+      name: 'reference.jsonl',
+      mediaType: 'application/jsonl',
+    });
     const uploaded = await callClientStream(
       artifacts.upload.bind(artifacts),
-      [
-        ...chunkBuffer(Buffer.from(referenceOutputs()), {
-          name: 'reference.jsonl',
-          mediaType: 'application/jsonl',
-        }),
-      ].map((chunk) => ({ chunk })),
+      [...chunks].map((chunk) => ({ chunk })),
     );
     artifacts.close();
+    return uploaded.ref as NonNullable<typeof uploaded.ref>;
+  }
+
+  it('compares the tiny model with a GSM8K reference-outputs file: exact win/tie/loss, stats and gates', async () => {
+    const outputs = await uploadReference(referenceOutputs());
     const { progress, evaluation } = await runCompare(client, {
       ...common,
       candidate: { source: { $case: 'path', path: paths.model }, adapters: [], displayName: '' },
-      reference: { source: { $case: 'outputs', outputs: uploaded.ref as NonNullable<typeof uploaded.ref> } },
+      reference: { source: { $case: 'outputs', outputs } },
       set: gsm8kSet,
       forgettingSets: [],
     });
@@ -189,5 +214,58 @@ describe('Compare as real processes (dataset, inference, grader, evaluator)', ()
     assert.equal(evaluation.forgetting[0]?.group, 'dataset=synthetic-math split=test limit=5');
     assert.equal(evaluation.forgetting[0]?.ties?.count, 5);
     assert.deepEqual(evaluation.forgettingFlags, []);
+  });
+
+  it('grades an MMLU forgetting set with the multiple-choice grader and GSM8K with the numeric one', async () => {
+    // The reference knows the answer letter of the first 3 MMLU items and gets the last 2 wrong.
+    const dataset = createClient(DatasetServiceClient, topology.address('dataset'), security);
+    const mmlu = {
+      dataset: 'mmlu',
+      category: Category.CATEGORY_UNSPECIFIED,
+      split: 'test',
+      limit: 5,
+      ids: [],
+    };
+    const lines: string[] = [];
+    for await (const msg of dataset.streamExamples({
+      ...mmlu,
+      offset: 0,
+      format: { shots: 0, chat: false, style: '' },
+      seed: 0,
+    })) {
+      const e = (msg as StreamExamplesResponse).example;
+      const truth = e?.groundTruth?.kind;
+      assert.equal(truth?.$case, 'multipleChoice');
+      const letter = truth.multipleChoice.answerLetter;
+      const wrong = 'ABCD'[('ABCD'.indexOf(letter) + 1) % 4];
+      lines.push(
+        `${JSON.stringify({ id: e?.id, output: `Answer: ${lines.length < 3 ? letter : wrong}` })}\n`,
+      );
+    }
+    dataset.close();
+    assert.equal(lines.length, 5);
+    const outputs = await uploadReference(referenceOutputs() + lines.join(''));
+    // strict is a gsm8k-numeric mode: multiple-choice would refuse it, so it only reaches the math grader.
+    const { evaluation } = await runCompare(client, {
+      ...common,
+      candidate: { source: { $case: 'path', path: paths.model }, adapters: [], displayName: '' },
+      reference: { source: { $case: 'outputs', outputs } },
+      set: gsm8kSet,
+      forgettingSets: [mmlu],
+    });
+    // Each grader refuses items of a category it does not handle (INVALID_ARGUMENT), so a
+    // finished comparison means each saw only its own items.
+    const o = evaluation.overall;
+    assert.deepEqual([o?.wins?.count, o?.ties?.count, o?.losses?.count], [0, ITEMS - RIGHT, RIGHT]);
+    const forgetting = evaluation.forgetting[0];
+    assert.equal(forgetting?.group, 'dataset=mmlu split=test limit=5');
+    assert.equal(forgetting?.items, 5);
+    // The reference side's verdicts are known exactly: right on 3, wrong on 2.
+    assert.deepEqual([forgetting?.failureRateBefore?.count, forgetting?.failureRateBefore?.total], [2, 5]);
+    assert.equal(
+      (forgetting?.wins?.count ?? 0) + (forgetting?.ties?.count ?? 0) + (forgetting?.losses?.count ?? 0),
+      5,
+    );
+    assert.equal(forgetting?.mcnemar?.method, 'exact');
   });
 });

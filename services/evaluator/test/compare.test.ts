@@ -1,99 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CancelledError, InvalidArgumentError } from '@failmine/runtime';
-import { type CompareEvent, type CompareInput, compare } from '../src/compare.js';
-import type {
-  CallScope,
-  CompareClients,
-  EvalItem,
-  GradeInput,
-  ModelSpec,
-  Sampling,
-} from '../src/compare-clients.js';
+import { compare } from '../src/compare.js';
+import type { CallScope } from '../src/compare-clients.js';
+import { baseInput, fakeClients, ITEMS, run } from './support/fake-compare-clients.js';
 
 // Unit test of the orchestration with in-memory fakes of the three services; the real
 // processes run in compare-process.int.test.ts.
-
-const item = (dataset: string, n: number, metadata: Record<string, string> = {}): EvalItem => ({
-  id: `${dataset}/test/${n}`,
-  dataset,
-  category: dataset === 'mmlu' ? 'creativity' : 'math',
-  prompt: `question ${n}`,
-  metadata,
-  groundTruth: String(n),
-});
-
-const ITEMS: EvalItem[] = [
-  ...Array.from({ length: 10 }, (_, n) => item('gsm8k', n, { difficulty: n < 5 ? 'easy' : 'hard' })),
-  ...Array.from({ length: 4 }, (_, n) => item('mmlu', n, { subject: 'anatomy' })),
-];
-
-const sampling: Sampling = { temperature: 0, topP: 0, topK: 0, maxNewTokens: 16, stop: [], seed: 0 };
-const model = (name: string): ModelSpec => ({ name, ref: { name } });
-
-/** Fakes whose models answer an item right when `right(model handle, item id)`; records what they were asked. */
-function fakeClients(right: (modelId: string, itemId: string) => boolean) {
-  const calls = {
-    loads: [] as string[],
-    generateBatches: [] as number[],
-    graded: [] as string[],
-    scopes: [] as CallScope[],
-  };
-  const clients: CompareClients = {
-    dataset: {
-      async *examples(q, scope) {
-        calls.scopes.push(scope);
-        yield* ITEMS.filter((i) => i.dataset === q.dataset).slice(0, q.limit || undefined);
-      },
-    },
-    inference: {
-      async load(m, scope) {
-        calls.scopes.push(scope);
-        calls.loads.push(m.name);
-        return `${m.name}-id`;
-      },
-      async *generate(modelId, prompts, s, scope) {
-        assert.equal(s.maxNewTokens, 16);
-        calls.scopes.push(scope);
-        calls.generateBatches.push(prompts.length);
-        // Out of order on purpose: completions stream back as each finishes.
-        for (const p of [...prompts].reverse()) {
-          const n = Number(p.id.split('/').at(-1));
-          const text = right(modelId, p.id) ? `#### ${n}` : '#### -1';
-          yield { promptId: p.id, text, promptTokens: 3, completionTokens: 2, deviceSeconds: 0.5 };
-        }
-      },
-    },
-    grader: {
-      async *grade(items: readonly GradeInput[], _settings, scope) {
-        calls.scopes.push(scope);
-        for (const g of items) {
-          calls.graded.push(g.id);
-          yield { id: g.id, correct: g.completion === `#### ${g.item.groundTruth}` };
-        }
-      },
-    },
-  };
-  return { clients, calls };
-}
-
-async function run(input: CompareInput, clients: CompareClients, scope: CallScope) {
-  const events: CompareEvent[] = [];
-  for await (const e of compare(input, clients, scope)) events.push(e);
-  const last = events.at(-1);
-  assert.equal(last?.kind, 'evaluation');
-  return { events, evaluation: last as Extract<CompareEvent, { kind: 'evaluation' }> };
-}
-
-const baseInput: CompareInput = {
-  candidate: model('cand'),
-  reference: { kind: 'model', model: model('base') },
-  set: { dataset: 'gsm8k', category: '', split: 'test', limit: 0, ids: [] },
-  forgettingSets: [{ dataset: 'mmlu', category: '', split: 'test', limit: 0, ids: [] }],
-  gates: [],
-  sampling,
-  batchSize: 4,
-};
 
 describe('compare (orchestration, with fake services)', () => {
   it('counts wins, ties and losses, checks forgetting and passes the call scope everywhere', async () => {

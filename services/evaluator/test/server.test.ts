@@ -106,14 +106,21 @@ describe('evaluator server', () => {
     assert.match(err.details, /^dataset service at 127\.0\.0\.1:1 is unavailable: /);
   });
 
-  it('answers UNIMPLEMENTED for an OpenAI-compatible reference endpoint', async () => {
-    const err = await compareError({
-      reference: {
-        source: { $case: 'endpoint', endpoint: { baseUrl: 'http://x', model: 'm', apiKeyEnv: '' } },
-      },
-    });
-    assert.equal(err.code, status.UNIMPLEMENTED);
-    assert.match(err.details, /reference\.endpoint/);
+  it('refuses a malformed OpenAI-compatible reference endpoint, naming the field', async () => {
+    const endpointError = (endpoint: { baseUrl: string; model: string; apiKeyEnv: string }) =>
+      compareError({ reference: { source: { $case: 'endpoint', endpoint } } });
+    const cases = [
+      [{ baseUrl: 'ftp://x/v1', model: 'm', apiKeyEnv: '' }, /^reference\.endpoint\.base_url: ftp: /],
+      [{ baseUrl: 'not a url', model: 'm', apiKeyEnv: '' }, /^reference\.endpoint\.base_url: /],
+      [{ baseUrl: 'http://x/v1', model: '', apiKeyEnv: '' }, /^reference\.endpoint\.model: empty/],
+      // The key itself pasted where its variable's name belongs.
+      [{ baseUrl: 'http://x/v1', model: 'm', apiKeyEnv: 'sk-abc123' }, /^reference\.endpoint\.api_key_env: /],
+    ] as const;
+    for (const [endpoint, message] of cases) {
+      const err = await endpointError(endpoint);
+      assert.equal(err.code, status.INVALID_ARGUMENT);
+      assert.match(err.details, message);
+    }
   });
 
   const outcome = (
