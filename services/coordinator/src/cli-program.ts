@@ -1,15 +1,14 @@
 import { DEFAULT_PORTS, InvalidArgumentError, packageVersion, type ServiceName } from '@failmine/runtime';
 import { Command, InvalidArgumentError as CommanderArgumentError, Option } from 'commander';
 import type { ExtractCommandOptions } from './commands/extract.js';
+import type { GradeCommandOptions } from './commands/grade.js';
+import type { RunCommandOptions } from './commands/run.js';
 import { serve } from './commands/serve.js';
 import { DEFAULT_DATA_DIR } from './config.js';
-import { loadPlanFile } from './plan/run-plan.js';
+import type { TrainFlags, ValidateFlags } from './flow/single-step-jobs.js';
 
 /** Exit code of a bad invocation: bad plan file, unknown category, missing model directory. */
 export const EXIT_USAGE = 2;
-
-/** Exit code of a command that exists in the CLI but whose issue has not landed yet. */
-export const EXIT_NOT_IMPLEMENTED = 2;
 
 const SERVICE_NAMES = Object.keys(DEFAULT_PORTS) as ServiceName[];
 
@@ -24,11 +23,6 @@ export class CliExit extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
   }
-}
-
-function notImplemented(command: string, issue: number, what: string, io: CliIo): never {
-  io.err(`failmine ${command}: not implemented yet (issue #${issue}: ${what}). Nothing was run.`);
-  throw new CliExit(EXIT_NOT_IMPLEMENTED);
 }
 
 function serviceList(value: string): ServiceName[] {
@@ -53,6 +47,24 @@ function dbDirOption(): Option {
     .env('FAILMINE_DB_DIR')
     .default(DEFAULT_DATA_DIR);
 }
+
+/** --<service>-address, also read from FAILMINE_<SERVICE>_ADDRESS. */
+function addressOption(service: Exclude<ServiceName, 'coordinator'>): Option {
+  return new Option(
+    `--${service}-address <host:port>`,
+    `a running ${service} service (default: start one on loopback)`,
+  ).env(`FAILMINE_${service.toUpperCase()}_ADDRESS`);
+}
+
+function traceOutOption(): Option {
+  return new Option(
+    '--trace-out <file>',
+    "append the run's spans to this JSON-lines file (started services: <file>.<service>.jsonl)",
+  );
+}
+
+/** Flags every flow command (run, train, validate) shares. */
+type FlowCommandFlags = Omit<RunCommandOptions, 'dataDir'> & { dataDir?: string };
 
 /**
  * Runs a command; a bad invocation (InvalidArgumentError: bad plan, unknown category, missing
@@ -120,33 +132,83 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('train')
-    .description('Train a LoRA adapter on a training-ready JSONL set.')
+    .description('Train a LoRA adapter on a training-ready JSONL set (a one-step run).')
     .option('--model-name <dir>', 'base model HF directory')
-    .option('--dataset-path <glob>', 'training-ready JSONL file(s)')
+    .option('--dataset-path <glob>', 'training-ready JSONL file(s); * and ? in the file name')
     .option('--output-dir <dir>', 'adapter output directory (e.g. checkpoints/phase1b2_math)')
     .option('--num-train-epochs <n>', 'epochs', '2')
     .option('--learning-rate <lr>', 'peak learning rate', '3e-6')
-    .action(() => notImplemented('train', 8, 'the train step of the coordinator flow', io));
+    .option('--batch-size <n>', 'records per optimizer step (default 4)')
+    .option('--max-seq-len <n>', 'tokens per record, longer ones are cut (default 512)')
+    .option('--lora-r <n>', 'LoRA rank (default 8)')
+    .option('--seed <n>', 'data order and initialisation seed (default 42)')
+    .option(
+      '--save-steps <n>',
+      'checkpoint every n steps, so a killed trainer resumes there (default 0: at the end)',
+    )
+    .option('--run-id <id>', 'run to create or continue (default: derived from the flags)')
+    .addOption(databaseUrlOption())
+    .addOption(dbDirOption())
+    .addOption(addressOption('trainer'))
+    .addOption(traceOutOption())
+    .action(async (opts: TrainFlags & FlowCommandFlags) => {
+      const { trainFlowJob } = await import('./flow/single-step-jobs.js');
+      const { runFlowJob } = await import('./commands/run.js');
+      const code = await withUsageErrors('train', io, () =>
+        runFlowJob(trainFlowJob(opts, !opts.trainerAddress), { dataDir: 'data', ...opts }, io.out),
+      );
+      if (code !== 0) throw new CliExit(code);
+    });
 
   program
     .command('validate')
-    .description('Compare base + adapter against a reference: win/tie/loss, failure rates, gates.')
+    .description(
+      'Compare base + adapter against a reference: win/tie/loss, failure rates, gates (a one-step run).',
+    )
     .option('--model <dir>', 'base model HF directory')
     .option('--adapter <dir>', 'PEFT adapter directory')
-    .option('--reference <ref>', 'base, a model directory, or a JSONL file of reference outputs', 'base')
+    .option('--reference <ref>', 'base, or a model directory', 'base')
     .option('--categories <list>', 'comma-separated: math, code, creativity', 'math')
-    .action(() => notImplemented('validate', 8, 'the validate step of the coordinator flow', io));
+    .option('--dataset <name>', "evaluation dataset (default: the category's, gsm8k for math)")
+    .option('--split <name>', 'held-out split (default test)')
+    .option('--limit <n>', 'only the first n problems (default 0: all)')
+    .option('--max-new-tokens <n>', 'tokens generated per problem (default 256)')
+    .option('--run-id <id>', 'run to create or continue (default: derived from the flags)')
+    .addOption(new Option('--data-dir <dir>', 'datasets of the embedded dataset service').default('data'))
+    .addOption(databaseUrlOption())
+    .addOption(dbDirOption())
+    .addOption(addressOption('dataset'))
+    .addOption(addressOption('inference'))
+    .addOption(addressOption('grader'))
+    .addOption(addressOption('evaluator'))
+    .addOption(traceOutOption())
+    .action(async (opts: ValidateFlags & FlowCommandFlags) => {
+      const { validateFlowJob } = await import('./flow/single-step-jobs.js');
+      const { runFlowJob } = await import('./commands/run.js');
+      const code = await withUsageErrors('validate', io, () =>
+        runFlowJob(validateFlowJob(opts), { dataDir: 'data', ...opts }, io.out),
+      );
+      if (code !== 0) throw new CliExit(code);
+    });
 
   program
     .command('run')
-    .description(
-      'Run every step of a plan file (extract, train, validate, expand, report) as a resumable run.',
-    )
+    .description('Run every step of a plan file (extract, train, validate, combined) as one resumable run.')
     .argument('<plan>', 'plan file (YAML or JSON)')
-    .action(async (file: string) => {
-      // A bad plan is reported as such before "not implemented": it is checked the same way now.
-      await withUsageErrors('run', io, async () => loadPlanFile(file));
-      notImplemented('run', 8, 'the coordinator flow', io);
+    .option('--run-id <id>', 'run to create or continue (default: run-<sha256 of the plan, 12 hex>)')
+    .addOption(new Option('--data-dir <dir>', 'datasets of the embedded dataset service').default('data'))
+    .addOption(databaseUrlOption())
+    .addOption(dbDirOption())
+    .addOption(addressOption('dataset'))
+    .addOption(addressOption('inference'))
+    .addOption(addressOption('grader'))
+    .addOption(addressOption('trainer'))
+    .addOption(addressOption('evaluator'))
+    .addOption(traceOutOption())
+    .action(async (file: string, opts: RunCommandOptions) => {
+      const { runCommand } = await import('./commands/run.js');
+      const code = await withUsageErrors('run', io, () => runCommand(file, opts, io.out));
+      if (code !== 0) throw new CliExit(code);
     });
 
   program
@@ -166,14 +228,34 @@ export function buildProgram(io: CliIo): Command {
     .command('report')
     .description("Write a run's report (Markdown and self-contained HTML) with the cost table.")
     .argument('[run]', 'run id (default: the latest)')
-    .action(() => notImplemented('report', 8, 'reports', io));
+    .option('--out-dir <dir>', 'where report.md and report.html go (default reports/<run id>/)')
+    .addOption(databaseUrlOption())
+    .addOption(dbDirOption())
+    .action(
+      async (run: string | undefined, opts: { outDir?: string; databaseUrl?: string; dbDir: string }) => {
+        const { report } = await import('./commands/report.js');
+        const code = await withUsageErrors('report', io, () =>
+          report({ run, outDir: opts.outDir, databaseUrl: opts.databaseUrl, dbDir: opts.dbDir }, io.out),
+        );
+        if (code !== 0) throw new CliExit(code);
+      },
+    );
 
   program
     .command('grade')
     .description('Grade a JSONL file of completions with one grader; one verdict line per input.')
-    .option('--grader <kind>', 'gsm8k, multiple-choice, code-exec or pairwise-judge')
+    .option('--grader <kind>', 'gsm8k (= gsm8k-numeric), multiple-choice, code-exec or pairwise-judge')
     .option('--input <file>', 'JSONL with id, completion and ground truth or a dataset ref')
-    .action(() => notImplemented('grade', 8, 'standalone grading from the CLI', io));
+    .option('--output <file>', 'verdicts JSONL (default: stdout)')
+    .option('--mode <mode>', 'grader mode, e.g. strict or flexible for gsm8k-numeric')
+    .addOption(new Option('--data-dir <dir>', 'datasets of the embedded dataset service').default('data'))
+    .addOption(addressOption('grader'))
+    .addOption(addressOption('dataset'))
+    .action(async (opts: GradeCommandOptions) => {
+      const { grade } = await import('./commands/grade.js');
+      const code = await withUsageErrors('grade', io, () => grade(opts, io));
+      if (code !== 0) throw new CliExit(code);
+    });
 
   program
     .command('serve')

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CommanderError } from 'commander';
-import { buildProgram, CliExit, EXIT_NOT_IMPLEMENTED } from '../src/cli-program.js';
+import { buildProgram, CliExit } from '../src/cli-program.js';
 import { normalizeFlags } from '../src/normalize-flags.js';
 
 async function runCli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -38,17 +38,28 @@ describe('failmine CLI', () => {
     assert.match(help, /--num-train-epochs <n>.*\(default: "2"\)/s);
   });
 
-  it('an unimplemented command exits 2 with a clear message and no result', async () => {
+  it('train with a missing model directory exits 2 naming it, before anything runs', async () => {
     const { code, out, err } = await runCli([
       'train',
       '--model_name',
-      'checkpoints/phase1a_merged',
+      'checkpoints/no-such-model',
       '--learning_rate',
       '3e-6',
     ]);
-    assert.equal(code, EXIT_NOT_IMPLEMENTED);
+    assert.equal(code, 2);
     assert.deepEqual(out, []);
-    assert.match(err.join('\n'), /failmine train: not implemented yet \(issue #8/);
+    assert.match(
+      err.join('\n'),
+      /failmine train: --model-name: model directory checkpoints\/no-such-model does not exist/,
+    );
+  });
+
+  it('validate with a directory that is not an adapter exits 2 naming it', async () => {
+    const model = mkdtempSync(join(tmpdir(), 'failmine-cli-model-'));
+    writeFileSync(join(model, 'config.json'), '{}');
+    const { code, err } = await runCli(['validate', '--model', model, '--adapter', model]);
+    assert.equal(code, 2);
+    assert.match(err.join('\n'), /--adapter: .* has no adapter_config\.json/);
   });
 
   it('an unknown flag is a usage error (exit 2) naming the flag', async () => {

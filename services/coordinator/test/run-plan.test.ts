@@ -3,8 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { InvalidArgumentError } from '@failmine/runtime';
 import { planFromFlags } from '../src/extract/extract-jobs.js';
-import { categoryOutputs, combinedAdapterDir, defaultPlan, loadPlanFile } from '../src/plan/run-plan.js';
+import {
+  categoryOutputs,
+  combinedAdapterDir,
+  defaultPlan,
+  loadPlanFile,
+  parsePlan,
+} from '../src/plan/run-plan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'failmine-plan-'));
 
@@ -51,5 +58,55 @@ describe('run plan', () => {
     assert.equal(plan.outputDir, 'out');
     assert.equal(plan.sampling.maxNewTokens, 8);
     assert.deepEqual(plan.categories, [{ category: 'math', datasets: ['gsm8k'], split: 'train', limit: 5 }]);
+  });
+
+  it("defaults training and validation to the trainer's and the seed plan's values", () => {
+    const plan = defaultPlan();
+    assert.deepEqual(plan.training, {
+      learningRate: 3e-6,
+      epochs: 2,
+      batchSize: 4,
+      maxSeqLen: 512,
+      loraR: 8,
+      seed: 42,
+      saveSteps: 0,
+    });
+    assert.deepEqual(plan.validation, { reference: 'base', split: 'test', limit: 0 });
+    assert.equal(plan.combined, true);
+  });
+
+  it('keeps the defaults of the keys a plan leaves out of training and validation', () => {
+    const plan = parsePlan({ training: { loraR: 16 }, validation: { limit: 50 } });
+    assert.equal(plan.training.loraR, 16);
+    assert.equal(plan.training.learningRate, 3e-6);
+    assert.deepEqual(plan.validation, { reference: 'base', split: 'test', limit: 50 });
+  });
+
+  for (const [input, key] of [
+    [{ training: { loraR: 0 } }, 'training.loraR'],
+    [{ training: { batchSize: 2.5 } }, 'training.batchSize'],
+    [{ training: { maxSeqLen: 1 } }, 'training.maxSeqLen'],
+    [{ training: { seed: 0 } }, 'training.seed'],
+    [{ training: { saveSteps: -1 } }, 'training.saveSteps'],
+    [{ validation: { limit: -1 } }, 'validation.limit'],
+    [{ validation: { split: '' } }, 'validation.split'],
+    [{ validation: { reference: 7 } }, 'validation.reference'],
+  ] as const) {
+    it(`rejects a bad ${key} with InvalidArgumentError naming the key`, () => {
+      assert.throws(
+        () => parsePlan(input, 'p.yaml'),
+        (err: Error) =>
+          err instanceof InvalidArgumentError &&
+          err.message.startsWith('p.yaml: ') &&
+          err.message.includes(`${key}: `),
+      );
+    });
+  }
+
+  it('names an unknown key under validation', () => {
+    assert.throws(
+      () => parsePlan({ validation: { refrence: 'base' } }),
+      /unknown key "validation\.refrence"/,
+    );
   });
 });

@@ -16,6 +16,20 @@ export const DEFAULT_DATASETS: Record<CategoryName, string[]> = {
   creativity: ['mmlu'],
 };
 
+/** The trainer's own defaults (services/trainer TRAINING_DEFAULTS) with the plan's lr and epochs. */
+export const TRAINING_DEFAULTS = {
+  learningRate: 3e-6,
+  epochs: 2,
+  batchSize: 4,
+  maxSeqLen: 512,
+  loraR: 8,
+  seed: 42,
+  saveSteps: 0,
+} as const;
+
+/** Validation against the base model on the whole test split of each category's dataset. */
+export const VALIDATION_DEFAULTS = { reference: 'base', split: 'test', limit: 0 } as const;
+
 const categoryPlanSchema = z
   .object({
     category: z.enum(CATEGORIES),
@@ -43,11 +57,29 @@ export const runPlanSchema = z
     checkpointDir: z.string().min(1).default('checkpoints'),
     training: z
       .object({
-        learningRate: z.number().positive().default(3e-6),
-        epochs: z.number().int().positive().default(2),
+        learningRate: z.number().positive().default(TRAINING_DEFAULTS.learningRate),
+        epochs: z.number().int().positive().default(TRAINING_DEFAULTS.epochs),
+        batchSize: z.number().int().positive().default(TRAINING_DEFAULTS.batchSize),
+        maxSeqLen: z.number().int().min(2).default(TRAINING_DEFAULTS.maxSeqLen),
+        loraR: z.number().int().positive().default(TRAINING_DEFAULTS.loraR),
+        // The trainer reads 0 as "its default", so a seed must be >= 1 (it fits 32 bits).
+        seed: z.number().int().min(1).max(0xffffffff).default(TRAINING_DEFAULTS.seed),
+        /** Checkpoint every n optimizer steps so a killed trainer resumes there; 0 = only at the end. */
+        saveSteps: z.number().int().min(0).default(TRAINING_DEFAULTS.saveSteps),
       })
       .strict()
-      .default({ learningRate: 3e-6, epochs: 2 }),
+      .default({ ...TRAINING_DEFAULTS }),
+    validation: z
+      .object({
+        /** "base" (the model without the adapter) or another HF model directory. */
+        reference: z.string().min(1).default(VALIDATION_DEFAULTS.reference),
+        /** Held-out split the adapters are judged on. */
+        split: z.string().min(1).default(VALIDATION_DEFAULTS.split),
+        /** 0 = every problem of the split (GSM8K test: all 1,319). */
+        limit: z.number().int().min(0).default(VALIDATION_DEFAULTS.limit),
+      })
+      .strict()
+      .default({ ...VALIDATION_DEFAULTS }),
     sampling: z
       .object({
         // 0 = greedy, as the plan mines the model's own best answer.

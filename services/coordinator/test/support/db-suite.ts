@@ -86,7 +86,16 @@ export function defineDbSuite(label: string, connect: () => Promise<DbTarget>): 
         );
         assert.deepEqual(
           tables.map((t) => t.table_name),
-          ['artifacts', 'costs', 'results', 'runs', 'schema_migrations', 'steps', 'work_items'],
+          [
+            'artifacts',
+            'costs',
+            'results',
+            'runs',
+            'schema_migrations',
+            'step_outputs',
+            'steps',
+            'work_items',
+          ],
         );
       });
 

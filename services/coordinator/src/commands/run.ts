@@ -1,0 +1,153 @@
+import { resolve } from 'node:path';
+import { createLogger, initTelemetry, type ServiceName, withSpan } from '@failmine/runtime';
+import { openMigrated } from '../db/lazy-database.js';
+import { graderFor } from '../extract/extract-jobs.js';
+import { extractProgress } from '../extract/extract-progress.js';
+import type { ExtractServices } from '../extract/extract-services.js';
+import { grpcExtractServices } from '../extract/grpc-extract-services.js';
+import { flowJobFromPlanFile } from '../flow/flow-jobs.js';
+import { grpcFlowServices } from '../flow/grpc-flow-services.js';
+import { type FlowJob, runFlow, type StepSpan } from '../flow/run-flow.js';
+import { runSummaryLines } from '../flow/run-summary.js';
+import { loadRunReportData } from '../report-data.js';
+import { type FlowTopology, type ServiceAddressOptions, startFlowTopology } from './flow-topology.js';
+
+/** Options of `failmine run`: where the services and the database are, and the trace file. */
+export interface RunCommandOptions extends ServiceAddressOptions {
+  runId?: string;
+  dataDir: string;
+  databaseUrl?: string;
+  dbDir: string;
+  traceOut?: string;
+}
+
+/**
+ * `failmine run <plan>`: validates the plan (nothing touches the database before), starts the
+ * services that have no address, runs every step as one resumable run in one trace, prints
+ * the summary table and stops what it started. Throws InvalidArgumentError for a bad
+ * invocation; returns the exit code otherwise.
+ */
+export async function runCommand(
+  file: string,
+  options: RunCommandOptions,
+  out: (line: string) => void,
+): Promise<number> {
+  const job = flowJobFromPlanFile(file, {
+    ...(options.runId ? { runId: options.runId } : {}),
+    placement: { embeddedDataset: !options.datasetAddress, embeddedTrainer: !options.trainerAddress },
+  });
+  return runFlowJob(job, options, out);
+}
+
+/** Runs an already validated flow job with its services, database and telemetry (run, train, validate). */
+export async function runFlowJob(
+  job: FlowJob,
+  options: RunCommandOptions,
+  out: (line: string) => void,
+): Promise<number> {
+  const telemetry = await initTelemetry({
+    serviceName: 'failmine-coordinator',
+    traceOutPath: options.traceOut,
+  });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let topology: FlowTopology | undefined;
+  try {
+    const needs = servicesNeeded(job);
+    const first = job.extracts[0]?.category ?? job.adapters[0]?.validate?.set.category ?? 'math';
+    topology = await startFlowTopology(options, needs, {
+      outputDir: resolve(job.serviceDirs.outputDir),
+      grader: graderFor(first),
+      checkpointDir: job.serviceDirs.trainerJobsDir,
+      ...(options.traceOut ? { traceOut: options.traceOut } : {}),
+    });
+    const { extract, flow } = clientsFor(job, topology, needs);
+    const db = await openMigrated({
+      url: options.databaseUrl,
+      dataDir: options.dbDir,
+      logger: createLogger('failmine-run', 'warn'),
+    });
+    try {
+      await withSpan(`run ${job.runId}`, { 'failmine.run': job.runId, 'failmine.model': job.model }, (span) =>
+        runFlow(db, { extract, flow }, job, {
+          progress: () => extractProgress(out),
+          out,
+          span: withSpan as StepSpan,
+          signal: controller.signal,
+          traceId: span.spanContext().traceId,
+        }),
+      );
+      out('');
+      for (const line of runSummaryLines(await loadRunReportData(db, job.runId))) out(line);
+      return 0;
+    } finally {
+      extract.close();
+      flow.close();
+      await db.close();
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await topology?.stop().catch(() => {});
+    await telemetry.shutdown().catch(() => {});
+  }
+}
+
+type FlowService = Exclude<ServiceName, 'coordinator'>;
+
+// The services a job's steps call: extract (dataset, inference, grader), train (trainer, and
+// the dataset service when the sets come from this run's extract), validate (the evaluator
+// and the three it calls).
+function servicesNeeded(job: FlowJob): FlowService[] {
+  const needs = new Set<FlowService>();
+  const add = (...names: FlowService[]) => {
+    for (const n of names) needs.add(n);
+  };
+  if (job.extracts.length > 0) add('dataset', 'inference', 'grader');
+  for (const a of job.adapters) {
+    if (a.train) add('trainer', ...(a.train.files ? [] : (['dataset'] as const)));
+    if (a.validate) add('dataset', 'inference', 'grader', 'evaluator');
+  }
+  return [...needs];
+}
+
+function clientsFor(job: FlowJob, topology: FlowTopology, needs: readonly FlowService[]) {
+  const clientOptions = { unaryDeadlineMs: 600_000 };
+  // An empty address is not a valid gRPC target: clients of services a job does not need are
+  // never made (grpcFlowServices makes its clients on first use).
+  const address = (n: FlowService) => (needs.includes(n) ? topology.address(n) : '');
+  const extract =
+    job.extracts.length > 0
+      ? grpcExtractServices(
+          { dataset: address('dataset'), inference: address('inference'), grader: address('grader') },
+          clientOptions,
+        )
+      : noExtractServices();
+  const flow = grpcFlowServices(
+    {
+      dataset: address('dataset'),
+      trainer: address('trainer'),
+      evaluator: address('evaluator'),
+      inference: address('inference'),
+    },
+    clientOptions,
+  );
+  return { extract, flow };
+}
+
+// Stands in for extract's services in a run without extract steps; never called there.
+function noExtractServices(): ExtractServices & { close(): void } {
+  const none = () => {
+    throw new Error('this run has no extract step');
+  };
+  return {
+    streamExamples: none,
+    loadModel: none,
+    generate: none,
+    grade: none,
+    writeTrainingSet: none,
+    close: () => {},
+  };
+}
