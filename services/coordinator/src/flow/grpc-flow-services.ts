@@ -152,6 +152,10 @@ async function startTraining(
         seed: request.seed,
         saveSteps: request.saveSteps,
         outputDir: request.outputDir,
+        // Extract and validate prompt the model with the dataset's plain prompt text, so the
+        // adapter must learn that layout (instruction + "\n" + output + eos), not the chat
+        // template's: trained on another layout it forgets where answers end.
+        promptFormat: 'plain',
       },
     }),
   );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { packDirectory } from '@failmine/runtime';
@@ -42,9 +43,14 @@ export type ValidateOutput = {
   itemsPath: string | null;
 };
 
-/** The evaluation id of a step: stable per run and step, so a repeated request can resume. */
-export function evaluationId(runId: string, stepName: string): string {
-  return `${runId}-${stepName}`.replace(/[^A-Za-z0-9._-]+/g, '-');
+/**
+ * The evaluation id of a step: stable per run, step and adapter, so a repeated request resumes,
+ * while a retrained adapter (e.g. after the database was reset) is a new evaluation rather than
+ * a parameter clash with the evaluator's stored one.
+ */
+export function evaluationId(runId: string, stepName: string, adapter: Uint8Array): string {
+  const digest = createHash('sha256').update(adapter).digest('hex').slice(0, 12);
+  return `${runId}-${stepName}-${digest}`.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
 
 /**
@@ -84,7 +90,7 @@ export async function runValidateStep(
     try {
       result = await services.compare(
         {
-          evaluationId: evaluationId(job.runId, job.stepName),
+          evaluationId: evaluationId(job.runId, job.stepName, adapter.data),
           modelPath: job.modelPath,
           adapter,
           reference: job.reference,
