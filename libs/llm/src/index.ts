@@ -74,8 +74,10 @@ export { argmax, sampleFromLogits, seededRandom } from './generation/sampler.js'
 export type { FinishReason } from './generation/stopping.js';
 export { findStop } from './generation/stopping.js';
 
-// Building blocks of new models: a character tokenizer and HF-style initialization.
+// Building blocks of new models: a character tokenizer, a BPE trainer and HF-style initialization.
 
+export type { BpeModel, BpeTrainOptions } from './bpe-trainer.js';
+export { bpeTokenizerFiles, trainBpe } from './bpe-trainer.js';
 export { CHAR_SPECIAL_TOKENS, charTokenizerFiles } from './char-tokenizer.js';
 export { initDecoderWeights } from './init-weights.js';
 
