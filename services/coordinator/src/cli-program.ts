@@ -212,6 +212,50 @@ export function buildProgram(io: CliIo): Command {
     });
 
   program
+    .command('demo')
+    .description(
+      'The plan in miniature: the built-in tiny model mined on synthetic math (or GSM8K), a LoRA ' +
+        'adapter trained on its failures, validated against the base model, reported.',
+    )
+    .addOption(
+      new Option('--dataset <name>', 'synthetic-math or gsm8k (the real files, under --data-dir)').default(
+        'synthetic-math',
+      ),
+    )
+    .option('--limit <n>', 'problems per split (0: the whole train and test splits)', '0')
+    .option(
+      '--out-dir <dir>',
+      "everything the demo writes; a previous demo's directory is emptied",
+      'demo-output',
+    )
+    .addOption(new Option('--data-dir <dir>', 'datasets of the embedded dataset service').default('data'))
+    .option('--model-path <dir>', 'the model to mine (default: models/phase1a-tiny)')
+    .action(
+      async (opts: {
+        dataset: string;
+        limit: string;
+        outDir: string;
+        dataDir: string;
+        modelPath?: string;
+      }) => {
+        const { demo } = await import('./commands/demo.js');
+        const code = await withUsageErrors('demo', io, () =>
+          demo(
+            {
+              dataset: opts.dataset,
+              limit: /^\d+$/.test(opts.limit) ? Number(opts.limit) : Number.NaN,
+              outDir: opts.outDir,
+              dataDir: opts.dataDir,
+              ...(opts.modelPath ? { modelPath: opts.modelPath } : {}),
+            },
+            io.out,
+          ),
+        );
+        if (code !== 0) throw new CliExit(code);
+      },
+    );
+
+  program
     .command('status')
     .description("Show a run's progress from the database (all runs when none is named).")
     .argument('[run]', 'run id')

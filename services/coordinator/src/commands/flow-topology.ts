@@ -25,7 +25,16 @@ export interface FlowTopology {
 export async function startFlowTopology(
   options: ServiceAddressOptions & { dataDir: string },
   needs: readonly Exclude<ServiceName, 'coordinator'>[],
-  settings: { outputDir: string; grader: string; checkpointDir: string; traceOut?: string },
+  settings: {
+    outputDir: string;
+    grader: string;
+    checkpointDir: string;
+    traceOut?: string;
+    /** The started evaluator's --state-dir (default: its own, .failmine/state/evaluator). */
+    evaluatorStateDir?: string;
+    /** The started trainer's --threads (default: every core). */
+    trainerThreads?: number;
+  },
 ): Promise<FlowTopology> {
   const given: Partial<Record<ServiceName, string | undefined>> = {
     dataset: options.datasetAddress,
@@ -37,7 +46,11 @@ export async function startFlowTopology(
   const args: Partial<Record<ServiceName, string[]>> = {
     dataset: ['--data-dir', resolve(options.dataDir), '--output-dir', settings.outputDir],
     grader: ['--grader', settings.grader],
-    trainer: ['--checkpoint-dir', resolve(settings.checkpointDir)],
+    trainer: [
+      '--checkpoint-dir',
+      resolve(settings.checkpointDir),
+      ...(settings.trainerThreads ? ['--threads', String(settings.trainerThreads)] : []),
+    ],
   };
   const start = (names: ServiceName[]) =>
     names.length === 0
@@ -73,6 +86,7 @@ export async function startFlowTopology(
         address('inference'),
         '--grader-address',
         address('grader'),
+        ...(settings.evaluatorStateDir ? ['--state-dir', resolve(settings.evaluatorStateDir)] : []),
       ];
       const second = await start(['evaluator']);
       if (second) started.push(second);

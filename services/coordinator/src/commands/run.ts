@@ -9,6 +9,7 @@ import { flowJobFromPlanFile } from '../flow/flow-jobs.js';
 import { grpcFlowServices } from '../flow/grpc-flow-services.js';
 import { type FlowJob, runFlow, type StepSpan } from '../flow/run-flow.js';
 import { runSummaryLines } from '../flow/run-summary.js';
+import { defaultReportDir, writeRunReport } from '../report/write-run-report.js';
 import { loadRunReportData } from '../report-data.js';
 import { type FlowTopology, type ServiceAddressOptions, startFlowTopology } from './flow-topology.js';
 
@@ -19,6 +20,12 @@ export interface RunCommandOptions extends ServiceAddressOptions {
   databaseUrl?: string;
   dbDir: string;
   traceOut?: string;
+  /** Where report.md and report.html go (default reports/<run id>/). */
+  reportDir?: string;
+  /** The started evaluator's state directory (default: the evaluator's own). */
+  evaluatorStateDir?: string;
+  /** Intra-op threads of the started trainer (default: every core). */
+  trainerThreads?: number;
 }
 
 /**
@@ -62,6 +69,8 @@ export async function runFlowJob(
       grader: graderFor(first),
       checkpointDir: job.serviceDirs.trainerJobsDir,
       ...(options.traceOut ? { traceOut: options.traceOut } : {}),
+      ...(options.evaluatorStateDir ? { evaluatorStateDir: options.evaluatorStateDir } : {}),
+      ...(options.trainerThreads ? { trainerThreads: options.trainerThreads } : {}),
     });
     const { extract, flow } = clientsFor(job, topology, needs);
     const db = await openMigrated({
@@ -79,8 +88,15 @@ export async function runFlowJob(
           traceId: span.spanContext().traceId,
         }),
       );
+      const data = await loadRunReportData(db, job.runId);
       out('');
-      for (const line of runSummaryLines(await loadRunReportData(db, job.runId))) out(line);
+      for (const line of runSummaryLines(data)) out(line);
+      // The report is the flow's last step: written from what the database holds, so a rerun
+      // of a finished run writes the same report again.
+      const report = await writeRunReport(data, options.reportDir ?? defaultReportDir(job.runId));
+      out('');
+      out(`report: ${report.htmlPath}`);
+      out(`        ${report.markdownPath}`);
       return 0;
     } finally {
       extract.close();

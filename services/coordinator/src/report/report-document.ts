@@ -50,7 +50,8 @@ function runFields(data: RunReportData): Block {
     ['state', stateCell(run.state)],
     ['created', run.createdAt],
     ['updated', run.updatedAt],
-    ['trace id', run.traceId || '–'],
+    // An all-zero id is OpenTelemetry's no-op span: the run was not traced (no --trace-out, no OTLP).
+    ['trace id', run.traceId && !/^0+$/.test(run.traceId) ? run.traceId : 'not traced'],
   ];
   if (run.error) rows.push(['error', run.error]);
   return { type: 'fields', rows: [...rows, ...planSummary(run.plan)] };
