@@ -1,18 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { Evaluation } from '@failmine/contracts';
 import { createLogger } from '@failmine/runtime';
 import { startServiceProcess } from '@failmine/topology';
+import { stringify } from 'yaml';
+import { demoPlan } from '../src/commands/demo.js';
 import { openMigrated } from '../src/db/lazy-database.js';
 import { listRuns } from '../src/db/run-store.js';
+import { loadRunReportData } from '../src/report-data.js';
 import { DATASETS_DIR, extractDbFacts, gsm8kTrainAnswers, trainingLines } from './support/extract-checks.js';
 import { findPostgresBin, type PostgresCluster, startPostgresCluster } from './support/postgres-cluster.js';
 import { runCli, spawnCli, waitForProgress } from './support/run-cli.js';
 import { writeTinyModelDir } from './support/tiny-model-dir.js';
 
-// The extract of extract.int.test.ts, with run state in a real PostgreSQL server (a throwaway
+// The extract of extract.int.test.ts, and the whole flow, with run state in a real PostgreSQL server (a throwaway
 // Debian cluster) selected by DATABASE_URL instead of the embedded PGlite.
 const bin = findPostgresBin();
 let cluster: PostgresCluster | undefined;
@@ -144,6 +148,44 @@ describe('failmine extract against a real PostgreSQL server', () => {
     const facts = await extractDbFacts({ url: cluster.url });
     assert.deepEqual([facts.itemsDone, facts.doneItems, facts.results, facts.failures], [10, 10, 10, 10]);
     assert.equal(facts.itemsWithSeveralResults, 0);
+  });
+
+  it('runs the whole flow (extract -> train -> validate -> report) with DATABASE_URL', async (t) => {
+    if (!bin || !cluster) {
+      t.skip('needs the PostgreSQL cluster of the first test');
+      return;
+    }
+    // The demo's miniature plan on the built-in tiny model, which fails some problems for real.
+    const out = join(root, 'flow');
+    const plan = join(root, 'flow-plan.yaml');
+    writeFileSync(
+      plan,
+      stringify(demoPlan({ dataset: 'synthetic-math', limit: 16, outDir: out, dataDir: 'data' })),
+    );
+    const res = await runCli(['run', plan, '--run-id', 'pg-flow', '--db-dir', join(root, 'unused-pglite')], {
+      DATABASE_URL: cluster.url,
+    });
+    assert.equal(res.code, 0, res.stderr + res.stdout);
+    assert.ok(!existsSync(join(root, 'unused-pglite')), 'DATABASE_URL wins over the embedded database');
+    const db = await openMigrated({ url: cluster.url, logger: createLogger('test', 'warn') });
+    try {
+      const data = await loadRunReportData(db, 'pg-flow');
+      assert.equal(data.run.state, 'succeeded');
+      assert.deepEqual(
+        data.steps.map((s) => s.state),
+        ['succeeded', 'succeeded', 'succeeded'],
+      );
+      const lines = trainingLines(join(out, 'data', 'math_training_ready.jsonl'));
+      assert.equal(lines.length, data.extracts[0]?.failures);
+      const overall = Evaluation.fromJSON(data.validations[0]?.evaluation).overall;
+      assert.equal(
+        Number(overall?.wins?.count) + Number(overall?.ties?.count) + Number(overall?.losses?.count),
+        16,
+      );
+      assert.ok(existsSync(join(out, 'checkpoints', 'phase1b2_math', 'adapter_model.safetensors')));
+    } finally {
+      await db.close();
+    }
   });
 });
 
