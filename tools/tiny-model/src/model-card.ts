@@ -65,7 +65,8 @@ model with its 30-40 % failure rate). Made by \`${r.command}\` (tools/tiny-model
 
 \`LlamaForCausalLM\` (config.json): hidden ${m.hidden_size}, intermediate ${m.intermediate_size}, ${m.num_hidden_layers} layers,
 ${m.num_attention_heads} heads (${m.num_key_value_heads} KV heads, head dim ${m.hidden_size / m.num_attention_heads}), SiLU MLP, RMSNorm, RoPE theta ${m.rope_theta},
-context ${m.max_position_embeddings} tokens, untied embeddings, vocabulary ${r.vocabSize}. ${r.parameters.toLocaleString('en-US')} parameters,
+context ${m.max_position_embeddings} tokens (trained on sequences of at most ${r.recipe.training.maxSeqLen}: RoPE has no
+weights, so longer real GSM8K prompts fit but are outside its training), untied embeddings, vocabulary ${r.vocabSize}. ${r.parameters.toLocaleString('en-US')} parameters,
 stored float32 in model.safetensors.
 
 ## Tokenizer

@@ -31,6 +31,8 @@ export interface TinyRecipe {
     maxGradNorm: number;
     /** Upper bound on optimizer steps when the target is never reached. */
     maxSteps: number;
+    /** Longest training sequence, in tokens (synthetic problems are ~100). */
+    maxSeqLen: number;
   };
   /** Greedy accuracy on held-out problems, measured every `everySteps` steps. */
   evaluation: { everySteps: number; problems: number; batchSize: number; maxNewTokens: number };
@@ -54,7 +56,9 @@ export const PHASE1A_TINY: TinyRecipe = {
     num_hidden_layers: 4,
     num_attention_heads: 4,
     num_key_value_heads: 4,
-    max_position_embeddings: 256,
+    // RoPE has no weights, so the context is a config choice: 1024 lets real GSM8K prompts
+    // (up to ~400 tokens with this tokenizer) in, though training never went past 256.
+    max_position_embeddings: 1024,
     initializer_range: 0.02,
     rope_theta: 10000,
   },
@@ -65,6 +69,7 @@ export const PHASE1A_TINY: TinyRecipe = {
     weightDecay: 0.01,
     maxGradNorm: 1,
     maxSteps: 6000,
+    maxSeqLen: 256,
   },
   evaluation: { everySteps: 250, problems: 500, batchSize: 100, maxNewTokens: 160 },
   targetAccuracy: 0.62,

@@ -111,7 +111,7 @@ export async function trainTinyModel(
   const config = tinyConfig(recipe, tokenizer.vocabSize);
   const weights = initDecoderWeights(config, recipe.seed);
   const parameters = [...weights.values()].reduce((a, t) => a + t.data.length, 0);
-  const examples = pretrainingExamples(tokenizer, data.train, config.max_position_embeddings);
+  const examples = pretrainingExamples(tokenizer, data.train, recipe.training.maxSeqLen);
   const corpusTokens = examples.reduce((a, e) => a + e.ids.length, 0);
   log(
     `tokenizer: ${tokenizer.vocabSize} ids; model: ${parameters} parameters; corpus ${corpusTokens} tokens`,
@@ -130,7 +130,7 @@ export async function trainTinyModel(
     schedule: 'constant',
     weightDecay: t.weightDecay,
     maxGradNorm: t.maxGradNorm,
-    maxSeqLen: config.max_position_embeddings,
+    maxSeqLen: t.maxSeqLen,
     seed: recipe.seed,
     evalFraction: 0,
     promptFormat: 'plain',
