@@ -1,7 +1,6 @@
 // The public API of @failmine/runtime. Resist adding to it: every export here is something
 // all six services need. Types go through `export type`.
 
-// Artifacts
 export { artifactService } from './artifact-service.js';
 export { ArtifactStore } from './artifact-store.js';
 export type { ArtifactMeta } from './artifact-stream.js';
@@ -13,6 +12,8 @@ export {
   receiveArtifactToBuffer,
   sha256Hex,
 } from './artifact-stream.js';
+// Artifacts
+export { writeFileAtomic } from './atomic-write.js';
 // Security: TLS (optionally mutual) and a shared token, both off by default
 export { AUTH_METADATA_KEY, hasValidToken } from './call-auth.js';
 export type { CallSettings, ClientOptions } from './client.js';

@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '@failmine/runtime';
-import { writeFileAtomic } from './atomic-write.js';
+import { InvalidArgumentError, writeFileAtomic } from '@failmine/runtime';
 import type { DatasetRegistry } from './dataset-registry.js';
 import type { SourceExample } from './example.js';
 import { LeakageIndex } from './leakage-check.js';

@@ -5,10 +5,14 @@
 //
 // A kill can only cut the last line short (a batch is one write); reopening drops that partial
 // line, so a resumed Compare redoes at most the batch that was in flight.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, truncate } from 'node:fs/promises';
+import { mkdir, open, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataLossError, FailedPreconditionError, InvalidArgumentError } from '@failmine/runtime';
+import {
+  DataLossError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  writeFileAtomic,
+} from '@failmine/runtime';
 import { z } from 'zod';
 import {
   applyRecord,
@@ -41,23 +45,6 @@ const recordSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('verdict'), side, id: z.string().min(1), correct: z.boolean() }),
   z.object({ t: z.literal('judged'), id: z.string().min(1), verdict: z.enum(['win', 'tie', 'loss']) }),
 ]);
-
-async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const handle = await open(tmp, 'wx');
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 async function readIfExists(path: string): Promise<string | undefined> {
   try {

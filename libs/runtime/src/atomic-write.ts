@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
  * a temp file in the same folder, fsynced, then renamed over the target (rename is atomic within
  * one file system). On any failure the temp file is removed.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
