@@ -16,10 +16,14 @@ interface MbppRow {
   challenge_test_list: string[];
 }
 
-const rows = readFileSync(MBPP, 'utf8')
+const allRows = readFileSync(MBPP, 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => JSON.parse(l) as MbppRow);
+// ~2,000 sandboxed programs take minutes on 2 cores: the suite runs every 4th task (all kinds
+// of tests, setup code included); FAILMINE_FULL_DATASETS=1 runs all 974.
+const FULL = process.env.FAILMINE_FULL_DATASETS === '1';
+const rows = FULL ? allRows : allRows.filter((_, i) => i % 4 === 0);
 const SETTINGS = { itemTimeoutMs: 0, includeChallengeTests: false };
 
 describe('code-exec on MBPP (integration: ~2,000 sandboxed programs)', () => {
@@ -28,8 +32,9 @@ describe('code-exec on MBPP (integration: ~2,000 sandboxed programs)', () => {
     deps = await testSandbox();
   });
 
-  it('passes all 974 reference solutions and fails every return-None mutation', async () => {
-    assert.equal(rows.length, 974);
+  it(`passes ${FULL ? 'all 974' : 'every 4th of the 974'} reference solutions and fails every return-None mutation`, async () => {
+    assert.equal(allRows.length, 974);
+    assert.equal(rows.length, FULL ? 974 : 244);
     const [good, mutated] = await Promise.all([
       Promise.all(rows.map((r) => gradeCode(deps, '', r.code, mbppTruth(r), SETTINGS))),
       Promise.all(rows.map((r) => gradeCode(deps, '', mutateToReturnNone(r.code), mbppTruth(r), SETTINGS))),
