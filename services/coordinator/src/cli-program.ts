@@ -63,6 +63,22 @@ function traceOutOption(): Option {
   );
 }
 
+/** --grader-address-<category> (env FAILMINE_GRADER_ADDRESS_<CATEGORY>): that category's grader. */
+function categoryGraderOptions(): Option[] {
+  return ['math', 'code', 'creativity'].map((category) =>
+    new Option(
+      `--grader-address-${category} <host:port>`,
+      `a running grader for ${category} items (default: --grader-address, else start one)`,
+    ).env(`FAILMINE_GRADER_ADDRESS_${category.toUpperCase()}`),
+  );
+}
+
+/** Adds the options to a command (commander has no addOptions). */
+function withOptions(command: Command, options: readonly Option[]): Command {
+  for (const o of options) command.addOption(o);
+  return command;
+}
+
 /** Flags every flow command (run, train, validate) shares. */
 type FlowCommandFlags = Omit<RunCommandOptions, 'dataDir'> & { dataDir?: string };
 
@@ -93,17 +109,19 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run failmine --help for usage)');
 
-  program
-    .command('extract')
+  withOptions(program.command('extract'), categoryGraderOptions())
     .description(
-      "Run the model on every problem of the categories' train splits; keep the failures as training-ready JSONL.",
+      "Run the model on every problem of the categories' mined splits; keep the failures as training-ready JSONL.",
     )
     .option('--plan <file>', 'plan file (YAML or JSON); flags override it')
     .option('--model-path <dir>', 'HF model directory (default checkpoints/phase1a_merged)')
     .option('--output-dir <dir>', 'where <category>_training_ready.jsonl files go (default data/phase1b2)')
     .option('--categories <list>', 'comma-separated: math, code, creativity (default math)')
     .option('--limit <n>', 'only the first n problems per category (default 0: all)')
-    .option('--dataset <name>', 'dataset of the category: gsm8k (default) or synthetic-math')
+    .option(
+      '--dataset <name>',
+      'dataset of every category: math gsm8k (default) or synthetic-math; code mbpp (default) or humaneval; creativity mmlu',
+    )
     .option('--run-id <id>', 'run to create or continue (default: derived from the plan)')
     .option('--max-new-tokens <n>', 'tokens generated per problem (default 256)')
     .option('--batch-size <n>', 'problems per work batch (default 16)')
@@ -160,8 +178,7 @@ export function buildProgram(io: CliIo): Command {
       if (code !== 0) throw new CliExit(code);
     });
 
-  program
-    .command('validate')
+  withOptions(program.command('validate'), categoryGraderOptions())
     .description(
       'Compare base + adapter against a reference: win/tie/loss, failure rates, gates (a one-step run).',
     )
@@ -191,8 +208,7 @@ export function buildProgram(io: CliIo): Command {
       if (code !== 0) throw new CliExit(code);
     });
 
-  program
-    .command('run')
+  withOptions(program.command('run'), categoryGraderOptions())
     .description('Run every step of a plan file (extract, train, validate, combined) as one resumable run.')
     .argument('<plan>', 'plan file (YAML or JSON)')
     .option('--run-id <id>', 'run to create or continue (default: run-<sha256 of the plan, 12 hex>)')

@@ -7,6 +7,8 @@ import { resultCountsOfRun } from './db/report-queries.js';
 import type { RunState } from './db/run-states.js';
 import { getRun, type StepView } from './db/run-store.js';
 import { stepOutputsOfRun } from './db/step-outputs.js';
+import { miningSplits } from './plan/category-sets.js';
+import { CATEGORIES, type CategoryName } from './plan/run-plan.js';
 
 /** One step as the report lists it. */
 export interface ReportStep {
@@ -161,12 +163,23 @@ function extractOf(
   output: Record<string, JsonValue> | null,
 ): ReportExtract {
   const planned = plan.categories?.find((c) => c.category === step.category);
+  // The stored plan as written: datasets and split may be absent (the category's defaults).
+  const known = (CATEGORIES as readonly string[]).includes(step.category);
+  const mined =
+    planned && known
+      ? miningSplits({
+          category: step.category as CategoryName,
+          datasets: planned.datasets ?? [],
+          limit: 0,
+          ...(planned.split ? { split: planned.split } : {}),
+        })
+      : [];
   const artifact = step.artifacts.find((a) => a.name.endsWith('_training_ready.jsonl'));
   const set = output?.trainingSet as { path?: string; lines?: number } | undefined;
   return {
     category: step.category,
-    datasets: planned?.datasets ?? [],
-    split: planned?.split ?? 'train',
+    datasets: mined.map((s) => s.dataset),
+    split: [...new Set(mined.map((s) => s.split))].join(' / ') || 'train',
     items: counts?.items ?? 0,
     failures: counts?.failures ?? 0,
     trainingSet: artifact
@@ -193,7 +206,8 @@ function trainingOf(step: StepView, o: Record<string, JsonValue>): ReportTrainin
 
 function validationOf(step: StepView, o: Record<string, JsonValue>): ReportValidation {
   return {
-    category: step.category,
+    // "math", or "combined code": the combined adapter has one validation per category.
+    category: step.name.replace(/^validate /, '') || step.category,
     reference: String(o.reference ?? 'base'),
     evaluation: o.evaluation ?? null,
     ...(typeof o.skipped === 'string' ? { skipped: o.skipped } : {}),

@@ -102,17 +102,19 @@ function job(runId: string, sets: Record<string, string>): FlowJob {
           fromExtractSteps: [],
           files: [file],
         },
-        validate: {
-          runId,
-          stepName: `validate ${category}`,
-          modelPath: 'model-dir',
-          reference: 'base',
-          set: { dataset: 'gsm8k', category: 'math', split: 'test', limit: 4 },
-          forgettingSets: [],
-          sampling: { temperature: 0, maxNewTokens: 8 },
-          itemsPath: join(dir, runId, `${category}_items.jsonl`),
-          usdPerDeviceHour: {},
-        },
+        validations: [
+          {
+            runId,
+            stepName: `validate ${category}`,
+            modelPath: 'model-dir',
+            reference: 'base',
+            set: { dataset: 'gsm8k', category: 'math' as const, split: 'test', limit: 4 },
+            forgettingSets: [],
+            sampling: { temperature: 0, maxNewTokens: 8 },
+            itemsPath: join(dir, runId, `${category}_items.jsonl`),
+            usdPerDeviceHour: {},
+          },
+        ],
       };
     }),
   };
@@ -139,7 +141,7 @@ describe('train and validate steps', () => {
     // The trainer's output_path is not here: the packed adapter was downloaded and unpacked.
     const adapterDir = join(dir, 'r1', 'phase1b2_math');
     assert.equal(readFileSync(join(adapterDir, 'adapter_model.safetensors'), 'utf8'), 'weights');
-    assert.equal(calls.compare[0]?.evaluationId, 'r1-validate-math');
+    assert.match(calls.compare[0]?.evaluationId ?? '', /^r1-validate-math-[0-9a-f]{12}$/);
     assert.equal(sha256Hex(calls.compare[0]?.adapter.data ?? Buffer.alloc(0)), sha256Hex(adapterTar));
 
     const data = await loadRunReportData(db, 'r1');

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { planFromFlags } from '../src/extract/extract-jobs.js';
+import { graderFor, planFromFlags } from '../src/extract/extract-jobs.js';
+import { miningSplits, validationSplit } from '../src/plan/category-sets.js';
 import {
   categoryOutputs,
   combinedAdapterDir,
@@ -107,6 +108,119 @@ describe('run plan', () => {
     assert.throws(
       () => parsePlan({ validation: { refrence: 'base' } }),
       /unknown key "validation\.refrence"/,
+    );
+  });
+});
+
+describe('category datasets and splits', () => {
+  const threeCategories = (extra: Record<string, unknown> = {}) =>
+    parsePlan({
+      categories: [{ category: 'math' }, { category: 'code' }, { category: 'creativity' }],
+      ...extra,
+    });
+
+  it('mines each dataset on its own split and validates on a disjoint held-out one', () => {
+    const plan = threeCategories();
+    assert.deepEqual(
+      plan.categories.map((c) => [c.category, miningSplits(c)]),
+      [
+        ['math', [{ dataset: 'gsm8k', split: 'train' }]],
+        ['code', [{ dataset: 'mbpp', split: 'train' }]],
+        ['creativity', [{ dataset: 'mmlu', split: 'dev' }]],
+      ],
+    );
+    assert.deepEqual(
+      plan.categories.map((c) => validationSplit(plan, c)),
+      [
+        { dataset: 'gsm8k', split: 'test' },
+        { dataset: 'mbpp', split: 'test' },
+        { dataset: 'mmlu', split: 'test' },
+      ],
+    );
+    assert.deepEqual(
+      plan.categories.map((c) => graderFor(c.category)),
+      ['gsm8k-numeric', 'code-exec', 'multiple-choice'],
+    );
+  });
+
+  it('keeps the seed plan bytes for a math entry without a split', () => {
+    const plan = parsePlan({ categories: [{ category: 'math' }] });
+    assert.equal(
+      JSON.stringify(plan.categories),
+      '[{"category":"math","datasets":[],"split":"train","limit":0}]',
+    );
+  });
+
+  it('mines HumanEval test beside MBPP train and validates code on MBPP test, never a mined split', () => {
+    const plan = parsePlan({ categories: [{ category: 'code', datasets: ['humaneval', 'mbpp'] }] });
+    const code = plan.categories[0];
+    assert.ok(code);
+    assert.equal(code.split, undefined, 'the two datasets mine different splits');
+    const mined = miningSplits(code);
+    assert.deepEqual(mined, [
+      { dataset: 'humaneval', split: 'test' },
+      { dataset: 'mbpp', split: 'train' },
+    ]);
+    const held = validationSplit(plan, code);
+    assert.deepEqual(held, { dataset: 'mbpp', split: 'test' });
+    assert.ok(!mined.some((m) => m.dataset === held?.dataset && m.split === held?.split));
+  });
+
+  it('refuses a plan whose only held-out set is mined, naming validation.split', () => {
+    assert.throws(
+      () => parsePlan({ categories: [{ category: 'code', datasets: ['humaneval'] }] }, 'p.yaml'),
+      (err: Error) =>
+        err instanceof InvalidArgumentError &&
+        /^p\.yaml: validation\.split: code has no held-out "test" split that is not mined \(it mines humaneval\/test\)/.test(
+          err.message,
+        ),
+    );
+    assert.throws(
+      () => parsePlan({ categories: [{ category: 'math', split: 'test' }] }, 'p.yaml'),
+      /p\.yaml: validation\.split: math has no held-out "test" split that is not mined \(it mines gsm8k\/test\)/,
+    );
+  });
+
+  it('refuses a dataset of another category, naming the key', () => {
+    assert.throws(
+      () =>
+        threeCategories({ categories: [{ category: 'math' }, { category: 'code', datasets: ['gsm8k'] }] }),
+      (err: Error) =>
+        err instanceof InvalidArgumentError &&
+        err.message ===
+          'plan: categories[1].datasets[0]: "gsm8k" is not a code dataset (code: mbpp, humaneval)',
+    );
+    assert.throws(
+      () => parsePlan({ categories: [{ category: 'creativity', datasets: ['mmlu', 'trivia'] }] }),
+      /categories\[0\]\.datasets\[1\]: "trivia" is not a creativity dataset \(creativity: mmlu\)/,
+    );
+  });
+
+  it('refuses a split a listed dataset lacks and a category listed twice, naming the key', () => {
+    assert.throws(
+      () => parsePlan({ categories: [{ category: 'creativity', split: 'train' }] }),
+      /categories\[0\]\.split: mmlu has no split "train" \(splits: dev, val, test\)/,
+    );
+    assert.throws(
+      () => parsePlan({ categories: [{ category: 'math' }, { category: 'math', limit: 3 }] }),
+      /categories\[1\]\.category: "math" is listed twice/,
+    );
+  });
+
+  it('keeps the plan split, gives a flag-added category its own, and holds --dataset to the overlap rule', () => {
+    writeFileSync(join(dir, 'c.yaml'), 'categories:\n  - category: creativity\n    split: dev\n');
+    const plan = planFromFlags({
+      plan: join(dir, 'c.yaml'),
+      categories: 'creativity,code',
+      dataset: undefined,
+    });
+    assert.deepEqual(plan.categories, [
+      { category: 'creativity', datasets: [], split: 'dev', limit: 0 },
+      { category: 'code', datasets: ['mbpp'], split: 'train', limit: 0 },
+    ]);
+    assert.throws(
+      () => planFromFlags({ categories: 'code', dataset: 'humaneval', limit: '4' }),
+      /flags: validation\.split: code has no held-out "test" split that is not mined \(it mines humaneval\/test\)/,
     );
   });
 });

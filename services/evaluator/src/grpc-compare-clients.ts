@@ -1,6 +1,7 @@
 // The gRPC side of Compare's clients (compare-clients.ts): contract messages in and out,
 // the caller's deadline and cancellation on every call, and downstream failures turned into
 // errors that name the service.
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import {
   Category,
@@ -11,7 +12,7 @@ import {
   GraderServiceClient,
   type GroundTruth,
   InferenceServiceClient,
-  type ModelRef,
+  ModelRef,
   Outcome,
 } from '@failmine/contracts';
 import {
@@ -165,7 +166,7 @@ export function createGrpcCompareClients(
           // The ref is the contract's ModelRef: compare-request-codec.ts built it.
           const res = await callUnary(
             inference.loadModel.bind(inference),
-            { model: model.ref as ModelRef, modelId: '', device: '' },
+            { model: model.ref as ModelRef, modelId: modelIdOf(model.ref as ModelRef), device: '' },
             {
               signal: scope.signal,
               ...(scope.deadline ? { deadlineMs: scope.deadline.getTime() - Date.now() } : {}),
@@ -261,4 +262,15 @@ function gradeItem(g: GradeInput) {
     groundTruth: g.item.groundTruth as GroundTruth | undefined,
     otherCompletion: g.otherCompletion ?? '',
   };
+}
+
+// The inference service's default handle is "<model dir>+<adapter dir name>", and every uploaded
+// adapter unpacks under the same dir name: a second adapter (a run's next validation) would
+// collide with the first. A handle derived from the whole ref is stable for the same model
+// and distinct for another adapter.
+function modelIdOf(ref: ModelRef): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(ModelRef.toJSON(ref)))
+    .digest('hex');
+  return `eval-${digest.slice(0, 16)}`;
 }

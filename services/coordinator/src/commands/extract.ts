@@ -1,20 +1,20 @@
 import { resolve } from 'node:path';
-import { createLogger, type ServiceName } from '@failmine/runtime';
-import { startTopology, type Topology } from '@failmine/topology';
+import { createLogger } from '@failmine/runtime';
 import { openMigrated } from '../db/lazy-database.js';
-import { type ExtractFlags, extractJobs, graderFor } from '../extract/extract-jobs.js';
+import { type ExtractFlags, extractJobs } from '../extract/extract-jobs.js';
 import { extractProgress } from '../extract/extract-progress.js';
 import { type ExtractAddresses, grpcExtractServices } from '../extract/grpc-extract-services.js';
 import { runExtract } from '../extract/run-extract.js';
+import { startFlowTopology } from './flow-topology.js';
+import type { GraderAddressOptions } from './grader-addresses.js';
 
 /** Options of `failmine extract`: the job flags plus where the services and database are. */
-export interface ExtractCommandOptions extends ExtractFlags {
+export interface ExtractCommandOptions extends ExtractFlags, GraderAddressOptions {
   dataDir: string;
   databaseUrl?: string;
   dbDir: string;
   datasetAddress?: string;
   inferenceAddress?: string;
-  graderAddress?: string;
 }
 
 /**
@@ -30,16 +30,18 @@ export async function extract(options: ExtractCommandOptions, out: (line: string
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const topology = await startMissing(
-    options,
+  // Only the services without an address start, each on a free loopback port: one grader
+  // per mined category, of that category's kind.
+  const topology = await startFlowTopology(options, ['dataset', 'inference'], {
     outputDir,
-    jobs[0] ? graderFor(jobs[0].category) : 'gsm8k-numeric',
-  );
+    graderCategories: jobs.map((j) => j.category),
+    checkpointDir: plan.checkpointDir,
+  });
   try {
     const addresses: ExtractAddresses = {
-      dataset: options.datasetAddress ?? topology?.address('dataset') ?? '',
-      inference: options.inferenceAddress ?? topology?.address('inference') ?? '',
-      grader: options.graderAddress ?? topology?.address('grader') ?? '',
+      dataset: topology.address('dataset'),
+      inference: topology.address('inference'),
+      graders: topology.graders,
     };
     const services = grpcExtractServices(addresses, { unaryDeadlineMs: 600_000 });
     const db = await openMigrated({
@@ -65,30 +67,6 @@ export async function extract(options: ExtractCommandOptions, out: (line: string
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await topology?.stop().catch(() => {});
+    await topology.stop().catch(() => {});
   }
-}
-
-// Only the services without an address start here, each on a free loopback port.
-async function startMissing(
-  options: ExtractCommandOptions,
-  outputDir: string,
-  grader: string,
-): Promise<Topology | undefined> {
-  const missing: ServiceName[] = [];
-  if (!options.datasetAddress) missing.push('dataset');
-  if (!options.inferenceAddress) missing.push('inference');
-  if (!options.graderAddress) missing.push('grader');
-  if (missing.length === 0) return undefined;
-  const args: Partial<Record<ServiceName, string[]>> = {
-    dataset: ['--data-dir', resolve(options.dataDir), '--output-dir', outputDir],
-    grader: ['--grader', grader],
-  };
-  return startTopology(missing, (name) => ({
-    port: 0,
-    scrubEnv: false,
-    cwd: process.cwd(),
-    args: args[name] ?? [],
-    readyTimeoutMs: 60_000,
-  }));
 }

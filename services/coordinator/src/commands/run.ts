@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { createLogger, initTelemetry, type ServiceName, withSpan } from '@failmine/runtime';
 import { openMigrated } from '../db/lazy-database.js';
-import { graderFor } from '../extract/extract-jobs.js';
 import { extractProgress } from '../extract/extract-progress.js';
 import type { ExtractServices } from '../extract/extract-services.js';
 import { grpcExtractServices } from '../extract/grpc-extract-services.js';
@@ -9,6 +8,7 @@ import { flowJobFromPlanFile } from '../flow/flow-jobs.js';
 import { grpcFlowServices } from '../flow/grpc-flow-services.js';
 import { type FlowJob, runFlow, type StepSpan } from '../flow/run-flow.js';
 import { runSummaryLines } from '../flow/run-summary.js';
+import type { CategoryName } from '../plan/run-plan.js';
 import { defaultReportDir, writeRunReport } from '../report/write-run-report.js';
 import { loadRunReportData } from '../report-data.js';
 import { type FlowTopology, type ServiceAddressOptions, startFlowTopology } from './flow-topology.js';
@@ -63,10 +63,9 @@ export async function runFlowJob(
   let topology: FlowTopology | undefined;
   try {
     const needs = servicesNeeded(job);
-    const first = job.extracts[0]?.category ?? job.adapters[0]?.validate?.set.category ?? 'math';
     topology = await startFlowTopology(options, needs, {
       outputDir: resolve(job.serviceDirs.outputDir),
-      grader: graderFor(first),
+      graderCategories: gradedCategories(job),
       checkpointDir: job.serviceDirs.trainerJobsDir,
       ...(options.traceOut ? { traceOut: options.traceOut } : {}),
       ...(options.evaluatorStateDir ? { evaluatorStateDir: options.evaluatorStateDir } : {}),
@@ -111,22 +110,34 @@ export async function runFlowJob(
   }
 }
 
-type FlowService = Exclude<ServiceName, 'coordinator'>;
+type FlowService = Exclude<ServiceName, 'coordinator' | 'grader'>;
 
-// The services a job's steps call: extract (dataset, inference, grader), train (trainer, and
-// the dataset service when the sets come from this run's extract), validate (the evaluator
-// and the three it calls).
+// The services a job's steps call besides the graders (gradedCategories): extract (dataset,
+// inference), train (trainer, and the dataset service when the sets come from this run's
+// extract), validate (the evaluator and the services it calls).
 function servicesNeeded(job: FlowJob): FlowService[] {
   const needs = new Set<FlowService>();
   const add = (...names: FlowService[]) => {
     for (const n of names) needs.add(n);
   };
-  if (job.extracts.length > 0) add('dataset', 'inference', 'grader');
+  if (job.extracts.length > 0) add('dataset', 'inference');
   for (const a of job.adapters) {
     if (a.train) add('trainer', ...(a.train.files ? [] : (['dataset'] as const)));
-    if (a.validate) add('dataset', 'inference', 'grader', 'evaluator');
+    if (a.validations.length > 0) add('dataset', 'inference', 'evaluator');
   }
   return [...needs];
+}
+
+// Every category whose items someone grades: extract's, and each validation's sets (the
+// evaluator grades forgetting sets too). Graders are needed only for these.
+function gradedCategories(job: FlowJob): CategoryName[] {
+  const categories = new Set<CategoryName>(job.extracts.map((e) => e.category));
+  for (const a of job.adapters) {
+    for (const v of a.validations) {
+      for (const set of [v.set, ...v.forgettingSets]) categories.add(set.category);
+    }
+  }
+  return [...categories];
 }
 
 function clientsFor(job: FlowJob, topology: FlowTopology, needs: readonly FlowService[]) {
@@ -137,7 +148,7 @@ function clientsFor(job: FlowJob, topology: FlowTopology, needs: readonly FlowSe
   const extract =
     job.extracts.length > 0
       ? grpcExtractServices(
-          { dataset: address('dataset'), inference: address('inference'), grader: address('grader') },
+          { dataset: address('dataset'), inference: address('inference'), graders: topology.graders },
           clientOptions,
         )
       : noExtractServices();

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@failmine/runtime';
 import type { JsonValue } from '../db/json-value.js';
+import { GRADER_KINDS, miningSplits } from '../plan/category-sets.js';
 import {
   CATEGORIES,
   type CategoryName,
@@ -29,16 +30,9 @@ export interface ExtractFlags {
   leaseMs?: string;
 }
 
-// The categories extract can mine so far, with the datasets and grader each uses.
-const EXTRACTABLE = new Map<CategoryName, { datasets: readonly string[]; grader: string }>([
-  ['math', { datasets: ['gsm8k', 'synthetic-math'], grader: 'gsm8k-numeric' }],
-]);
-
 /** The grader kind a category's verdicts come from. */
 export function graderFor(category: CategoryName): string {
-  const entry = EXTRACTABLE.get(category);
-  if (!entry) throw new InvalidArgumentError(`extract cannot mine category "${category}" yet`);
-  return entry.grader;
+  return GRADER_KINDS[category];
 }
 
 /** The plan the flags describe: the plan file (or the seed plan) with the flags on top. */
@@ -62,7 +56,8 @@ export function planFromFlags(flags: ExtractFlags): RunPlan {
         datasets: flags.dataset
           ? [flags.dataset]
           : (prev?.datasets ?? DEFAULT_DATASETS[category as CategoryName]),
-        split: prev?.split ?? 'train',
+        // --dataset brings its own mined split (parsePlan fills it in); else the plan's stays.
+        ...(prev?.split && !flags.dataset ? { split: prev.split } : {}),
         limit: flags.limit === undefined ? (prev?.limit ?? 0) : integerFlag('--limit', flags.limit, 0),
       };
     });
@@ -76,8 +71,8 @@ export function planFromFlags(flags: ExtractFlags): RunPlan {
 }
 
 /**
- * Validates everything extract needs before any database is touched: the plan, that every
- * category can be mined, that the model directory holds a config.json. Returns one job per
+ * Validates everything extract needs before any database is touched: the plan (datasets and
+ * splits of each category included), that the model directory holds a config.json. Returns one job per
  * category, all in one run (given, or derived from the plan so the same command continues it).
  */
 export function extractJobs(
@@ -101,32 +96,19 @@ export function extractJobs(
   return { runId, plan, jobs };
 }
 
-// One category's job; refuses a category or dataset extract cannot mine yet.
+// One category's job (parsePlan has already checked its datasets and splits).
 function categoryJob(
   plan: RunPlan,
   c: RunPlan['categories'][number],
   run: { runId: string; leaseMs: number; embeddedDataset: boolean },
 ): ExtractJob {
-  const entry = EXTRACTABLE.get(c.category);
-  if (!entry) {
-    throw new InvalidArgumentError(
-      `extract cannot mine category "${c.category}" yet (supported: ${[...EXTRACTABLE.keys()].join(', ')})`,
-    );
-  }
-  const dataset = c.datasets[0] ?? entry.datasets[0] ?? '';
-  if (c.datasets.length > 1 || !entry.datasets.includes(dataset)) {
-    throw new InvalidArgumentError(
-      `category ${c.category} mines one of ${entry.datasets.join(', ')}; got ${c.datasets.join(', ')}`,
-    );
-  }
   const outputName = `${c.category}_training_ready.jsonl`;
   return {
     runId: run.runId,
     plan: plan as unknown as JsonValue,
     stepNames: plan.categories.map((p) => `extract ${p.category}`),
     category: c.category,
-    dataset,
-    split: c.split,
+    sources: miningSplits(c),
     limit: c.limit,
     modelPath: plan.model.path,
     sampling: plan.sampling,

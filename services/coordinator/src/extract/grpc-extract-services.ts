@@ -23,11 +23,11 @@ import {
   type WrittenSet,
 } from './extract-services.js';
 
-/** Addresses of the services extract needs. */
+/** Addresses of the services extract needs: the grader of each category it mines. */
 export interface ExtractAddresses {
   dataset: string;
   inference: string;
-  grader: string;
+  graders: Partial<Record<CategoryName, string>>;
 }
 
 /** gRPC clients behind ExtractServices; close() ends their channels. */
@@ -37,9 +37,20 @@ export function grpcExtractServices(
 ): ExtractServices & { close(): void } {
   const dataset = createClient(DatasetServiceClient, addresses.dataset, options);
   const inference = createClient(InferenceServiceClient, addresses.inference, options);
-  const grader = createClient(GraderServiceClient, addresses.grader, options);
+  // One client per grader address, made on first use (several categories may share one).
+  const graders = new Map<string, GraderServiceClient>();
+  const graderAt = (category: CategoryName) => {
+    const address = addresses.graders[category];
+    if (!address) throw new Error(`no grader address for category ${category}`);
+    let client = graders.get(address);
+    if (!client) {
+      client = createClient(GraderServiceClient, address, options);
+      graders.set(address, client);
+    }
+    return { address, client };
+  };
   // Every failure names the service and address, so "a service that stays down" is clear.
-  const named = <T>(service: keyof ExtractAddresses, call: () => Promise<T>) =>
+  const named = <T>(service: 'dataset' | 'inference', call: () => Promise<T>) =>
     call().catch((err: unknown) => {
       throw new ServiceCallError(service, addresses[service], err);
     });
@@ -54,12 +65,21 @@ export function grpcExtractServices(
     loadModel: (path, signal) => named('inference', () => loadModel(inference, path, signal)),
     generate: (modelId, prompts, sampling, signal) =>
       named('inference', () => generate(inference, modelId, prompts, sampling, signal)),
-    grade: (items, signal) => named('grader', () => grade(grader, items, signal)),
+    async grade(items, signal) {
+      // One extract step grades one category, so a batch goes to one grader.
+      const first = items[0];
+      if (!first) return [];
+      const { address, client } = graderAt(first.category);
+      return grade(client, items, signal).catch((err: unknown) => {
+        throw new ServiceCallError('grader', address, err);
+      });
+    },
     writeTrainingSet: (set, signal) => named('dataset', () => writeTrainingSet(dataset, set, signal)),
     close() {
       dataset.close();
       inference.close();
-      grader.close();
+      for (const g of graders.values()) g.close();
+      graders.clear();
     },
   };
 }

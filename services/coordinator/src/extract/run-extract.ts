@@ -25,8 +25,9 @@ export interface ExtractJob {
   /** Every step of the run (all categories), created together with it. */
   stepNames: readonly string[];
   category: CategoryName;
-  dataset: string;
-  split: string;
+  /** The dataset splits mined, in order (a category may mine several datasets). */
+  sources: readonly { dataset: string; split: string }[];
+  /** First n problems of each source; 0 = all. */
   limit: number;
   modelPath: string;
   sampling: { temperature: number; maxNewTokens: number };
@@ -121,11 +122,10 @@ async function extractStep(
   signal: AbortSignal,
 ): Promise<ExtractSummary> {
   const items = [];
-  for await (const e of services.streamExamples(
-    { dataset: job.dataset, split: job.split, limit: job.limit },
-    signal,
-  )) {
-    items.push({ key: e.id, payload: examplePayload(e) });
+  for (const { dataset, split } of job.sources) {
+    for await (const e of services.streamExamples({ dataset, split, limit: job.limit }, signal)) {
+      items.push({ key: e.id, payload: examplePayload(e) });
+    }
   }
   const { total } = await enqueueItems(db, step.id, items);
   await releaseLeases(db, step.id, job.workerId);

@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '@failmine/runtime';
 import type { JsonValue } from '../db/json-value.js';
 import { extractJobs } from '../extract/extract-jobs.js';
 import type { ExtractJob } from '../extract/run-extract.js';
+import { validationSplit } from '../plan/category-sets.js';
 import {
   type CategoryName,
   categoryOutputs,
@@ -42,7 +43,11 @@ export function flowJobFromPlanFile(
   return flowJob(plan, runId, jobs, options.placement);
 }
 
-/** The flow job of a validated plan and its extract jobs. */
+/**
+ * The flow job of a validated plan and its extract jobs. Each category's adapter is validated
+ * on its own held-out set with the other categories as forgetting sets; the combined adapter
+ * (trained on every category) is validated on each category's held-out set, one step each.
+ */
 export function flowJob(
   plan: RunPlan,
   runId: string,
@@ -50,21 +55,19 @@ export function flowJob(
   placement: FlowPlacement,
 ): FlowJob {
   checkReference(plan.validation.reference);
-  const sets = extracts.map(
-    (e): EvalSet => ({
-      dataset: e.dataset,
-      category: e.category,
-      split: plan.validation.split,
-      limit: plan.validation.limit,
-    }),
-  );
+  const sets = extracts.map((e): EvalSet => {
+    const c = plan.categories.find((p) => p.category === e.category);
+    const held = c ? validationSplit(plan, c) : undefined;
+    // parsePlan has refused a category without a held-out set.
+    if (!held) throw new InvalidArgumentError(`validation.split: ${e.category} has no held-out set`);
+    return { ...held, category: e.category, limit: plan.validation.limit };
+  });
   const adapters = extracts.map((e, i) =>
     adapterJobs(plan, runId, placement, {
       category: e.category,
       adapterDir: categoryOutputs(plan, e.category).adapterDir,
       fromExtractSteps: [`extract ${e.category}`],
-      set: sets[i] as EvalSet,
-      forgettingSets: sets.filter((_, j) => j !== i),
+      validations: [{ set: sets[i] as EvalSet, forgettingSets: sets.filter((_, j) => j !== i) }],
     }),
   );
   if (plan.combined && extracts.length > 1) {
@@ -73,9 +76,8 @@ export function flowJob(
         category: 'combined',
         adapterDir: combinedAdapterDir(plan),
         fromExtractSteps: extracts.map((e) => `extract ${e.category}`),
-        // Trained on every category: the first is the main set, the others are checked too.
-        set: sets[0] as EvalSet,
-        forgettingSets: sets.slice(1),
+        // Trained on every category, so nothing is left to forget: one validation per category.
+        validations: sets.map((set) => ({ set, forgettingSets: [] })),
       }),
     );
   }
@@ -101,10 +103,11 @@ function adapterJobs(
     category: CategoryName | 'combined';
     adapterDir: string;
     fromExtractSteps: string[];
-    set: EvalSet;
-    forgettingSets: EvalSet[];
+    validations: { set: EvalSet; forgettingSets: EvalSet[] }[];
   },
 ): AdapterJobs {
+  // The combined adapter's steps carry the set's category: "validate combined math".
+  const suffix = (set: EvalSet) => (a.validations.length > 1 ? `${a.category} ${set.category}` : a.category);
   return {
     category: a.category,
     train: {
@@ -119,17 +122,17 @@ function adapterJobs(
       usdPerDeviceHour: plan.usdPerDeviceHour,
       fromExtractSteps: a.fromExtractSteps,
     },
-    validate: {
+    validations: a.validations.map(({ set, forgettingSets }) => ({
       runId,
-      stepName: `validate ${a.category}`,
+      stepName: `validate ${suffix(set)}`,
       modelPath: plan.model.path,
       reference: plan.validation.reference,
-      set: a.set,
-      forgettingSets: a.forgettingSets,
+      set,
+      forgettingSets,
       sampling: plan.sampling,
-      itemsPath: `${plan.outputDir}/${a.category}_validation_items.jsonl`,
+      itemsPath: `${plan.outputDir}/${suffix(set).replace(' ', '_')}_validation_items.jsonl`,
       usdPerDeviceHour: plan.usdPerDeviceHour,
-    },
+    })),
   };
 }
 

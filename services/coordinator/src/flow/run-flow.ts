@@ -29,8 +29,8 @@ export interface AdapterJobs {
         files?: readonly string[];
       })
     | null;
-  /** Validation of the trained adapter, or (no train) of the adapter directory given here. */
-  validate: (Omit<ValidateJob, 'adapterDir'> & { adapterDir?: string }) | null;
+  /** Validations of the trained adapter (one per held-out set), or (no train) of the adapter directory given here. */
+  validations: readonly (Omit<ValidateJob, 'adapterDir'> & { adapterDir?: string })[];
 }
 
 /** A whole run, validated before anything touches the database. */
@@ -54,7 +54,7 @@ export function flowStepSpecs(job: FlowJob): StepSpec[] {
     ),
     ...job.adapters.flatMap((a): StepSpec[] => [
       ...(a.train ? [{ name: a.train.stepName, kind: 'train' as const, category: a.category }] : []),
-      ...(a.validate ? [{ name: a.validate.stepName, kind: 'validate' as const, category: a.category }] : []),
+      ...a.validations.map((v) => ({ name: v.stepName, kind: 'validate' as const, category: a.category })),
     ]),
   ];
 }
@@ -94,9 +94,9 @@ export async function runFlow(
   for (const e of job.extracts) await extractStep(db, services, job, e, ctx);
   for (const a of job.adapters) {
     const trained = a.train ? await trainStep(db, services, job, a.category, a.train, ctx) : undefined;
-    if (a.validate) {
-      const adapterDir = trained ? (trained.adapter?.path ?? null) : (a.validate.adapterDir ?? null);
-      await validateStep(db, services, job, a.category, { ...a.validate, adapterDir }, ctx);
+    for (const v of a.validations) {
+      const adapterDir = trained ? (trained.adapter?.path ?? null) : (v.adapterDir ?? null);
+      await validateStep(db, services, job, a.category, { ...v, adapterDir }, ctx);
     }
   }
 }

@@ -84,7 +84,7 @@ export function trainFlowJob(flags: TrainFlags, embeddedTrainer: boolean): FlowJ
           fromExtractSteps: [],
           files,
         },
-        validate: null,
+        validations: [],
       },
     ],
   };
@@ -142,19 +142,21 @@ export function validateFlowJob(flags: ValidateFlags): FlowJob {
     adapters: sets.map((set, i) => ({
       category: set.category,
       train: null,
-      validate: {
-        runId,
-        stepName: `validate ${set.category}`,
-        modelPath: model,
-        adapterDir: flags.adapter as string,
-        reference: flags.reference,
-        set,
-        forgettingSets: sets.filter((_, j) => j !== i),
-        sampling: validation.sampling,
-        // Beside the adapter, not in it: the adapter directory must keep packing to its sha256.
-        itemsPath: `${(flags.adapter as string).replace(/\/+$/, '')}_${set.category}_validation_items.jsonl`,
-        usdPerDeviceHour: {},
-      },
+      validations: [
+        {
+          runId,
+          stepName: `validate ${set.category}`,
+          modelPath: model,
+          adapterDir: flags.adapter as string,
+          reference: flags.reference,
+          set,
+          forgettingSets: sets.filter((_, j) => j !== i),
+          sampling: validation.sampling,
+          // Beside the adapter, not in it: the adapter directory must keep packing to its sha256.
+          itemsPath: `${(flags.adapter as string).replace(/\/+$/, '')}_${set.category}_validation_items.jsonl`,
+          usdPerDeviceHour: {},
+        },
+      ],
     })),
   };
 }

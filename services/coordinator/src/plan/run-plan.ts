@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '@failmine/runtime';
 import { parse as parseYaml } from 'yaml';
 import { type ZodError, z } from 'zod';
+import { checkCategorySets, commonMiningSplit } from './category-sets.js';
 
 /** The plan's benchmark categories ("creativity" is MMLU, as the seed plan names it). */
 export const CATEGORIES = ['math', 'code', 'creativity'] as const;
@@ -9,10 +10,14 @@ export const CATEGORIES = ['math', 'code', 'creativity'] as const;
 /** One benchmark category of the plan. */
 export type CategoryName = (typeof CATEGORIES)[number];
 
-/** The datasets each category mines when a plan names none (the seed plan: GSM8K for math). */
+/**
+ * The datasets each category mines when a plan names none (the seed plan: GSM8K for math).
+ * Code mines MBPP train and is validated on MBPP test; HumanEval (a test split only) is mined
+ * only when a plan lists it.
+ */
 export const DEFAULT_DATASETS: Record<CategoryName, string[]> = {
   math: ['gsm8k'],
-  code: ['humaneval', 'mbpp'],
+  code: ['mbpp'],
   creativity: ['mmlu'],
 };
 
@@ -35,11 +40,18 @@ const categoryPlanSchema = z
     category: z.enum(CATEGORIES),
     /** Datasets mined; empty means the category's default (math: gsm8k). */
     datasets: z.array(z.string().min(1)).default([]),
-    split: z.string().min(1).default('train'),
-    /** 0 = every problem of the split (GSM8K train: all 7,473). */
+    /** Mined split of every listed dataset; absent = each dataset's own (category-sets.ts). */
+    split: z.string().min(1).optional(),
+    /** 0 = every problem of the split, per dataset (GSM8K train: all 7,473). */
     limit: z.number().int().min(0).default(0),
   })
-  .strict();
+  .strict()
+  // A split left out is the datasets' common mined split (gsm8k: train), so such a plan
+  // parses (and hashes to a run id) exactly as when `split: train` was the only default.
+  .transform((c) => {
+    const split = c.split ?? commonMiningSplit(c.category, c.datasets);
+    return { category: c.category, datasets: c.datasets, ...(split ? { split } : {}), limit: c.limit };
+  });
 
 /** Strict schema of a plan file; every default reproduces the seed plan. */
 export const runPlanSchema = z
@@ -111,6 +123,7 @@ export function defaultPlan(): RunPlan {
 export function parsePlan(input: unknown, source = 'plan'): RunPlan {
   const result = runPlanSchema.safeParse(input ?? {});
   if (!result.success) throw new InvalidArgumentError(`${source}: ${formatIssues(result.error)}`);
+  checkCategorySets(result.data, source);
   return result.data;
 }
 

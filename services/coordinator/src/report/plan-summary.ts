@@ -1,4 +1,5 @@
 import type { JsonValue } from '../db/json-value.js';
+import { miningSplits } from '../plan/category-sets.js';
 import { parsePlan, type RunPlan } from '../plan/run-plan.js';
 import { formatCount } from './format-numbers.js';
 
@@ -42,6 +43,8 @@ export function planSummary(plan: JsonValue): [label: string, value: string][] {
 }
 
 function categoryText(c: RunPlan['categories'][number]): string {
-  const datasets = c.datasets.length > 0 ? c.datasets.join(', ') : 'default datasets';
-  return `${c.category} (${datasets}, ${c.split}, ${c.limit === 0 ? 'all' : `first ${formatCount(c.limit)}`})`;
+  const mined = miningSplits(c);
+  const datasets = mined.map((s) => s.dataset).join(', ');
+  const splits = [...new Set(mined.map((s) => s.split))].join(' / ');
+  return `${c.category} (${datasets}, ${splits}, ${c.limit === 0 ? 'all' : `first ${formatCount(c.limit)}`})`;
 }

@@ -1,0 +1,32 @@
+import type { CategoryName } from '../plan/run-plan.js';
+
+/** Given grader addresses: one per category, and `--grader-address` for the categories without one. */
+export interface GraderAddressOptions {
+  graderAddress?: string;
+  graderAddressMath?: string;
+  graderAddressCode?: string;
+  graderAddressCreativity?: string;
+}
+
+/** The grader of each category, where the caller gives one. */
+export type GraderAddresses = Partial<Record<CategoryName, string>>;
+
+/** The given address of a category's grader: its own flag, else `--grader-address`, else none. */
+export function givenGraderAddress(
+  options: GraderAddressOptions,
+  category: CategoryName,
+): string | undefined {
+  const own = {
+    math: options.graderAddressMath,
+    code: options.graderAddressCode,
+    creativity: options.graderAddressCreativity,
+  }[category];
+  return own || options.graderAddress || undefined;
+}
+
+/** The evaluator's `--grader-address-<category>` flags for the graders of these categories. */
+export function evaluatorGraderArgs(graders: GraderAddresses): string[] {
+  return Object.entries(graders).flatMap(([category, address]) =>
+    address ? [`--grader-address-${category}`, address] : [],
+  );
+}
