@@ -12,6 +12,7 @@ import {
   WriteTrainingSetRequest,
 } from '@failmine/contracts';
 import { type ClientOptions, callClientStream, callUnary, createClient } from '@failmine/runtime';
+import { withAbort } from '../abortable-stream.js';
 import type { JsonValue } from '../db/json-value.js';
 import type { CategoryName } from '../plan/run-plan.js';
 import {
@@ -187,22 +188,6 @@ const CATEGORY_ENUM: Record<CategoryName, Category> = {
   code: Category.CATEGORY_CODE,
   creativity: Category.CATEGORY_CREATIVITY,
 };
-
-// A server stream cancelled when the signal aborts (STYLE rule 4: cancellation travels). The
-// listener goes when the stream ends: the run's one signal outlives thousands of calls.
-async function* withAbort<T>(
-  call: AsyncIterable<T> & { cancel(): void },
-  signal: AbortSignal,
-): AsyncIterable<T> {
-  const cancel = () => call.cancel();
-  if (signal.aborted) cancel();
-  else signal.addEventListener('abort', cancel, { once: true });
-  try {
-    yield* call;
-  } finally {
-    signal.removeEventListener('abort', cancel);
-  }
-}
 
 function toExample(e: {
   id: string;

@@ -21,6 +21,7 @@ import {
   DIRECTORY_MEDIA_TYPE,
   receiveArtifactToBuffer,
 } from '@failmine/runtime';
+import { withAbort } from '../abortable-stream.js';
 import type { JsonValue } from '../db/json-value.js';
 import { ServiceCallError } from '../extract/extract-services.js';
 import type { CategoryName } from '../plan/run-plan.js';
@@ -244,19 +245,4 @@ async function download(client: ArtifactServiceClient, sha256: string, signal: A
     if (chunk) chunks.push(chunk);
   }
   return (await receiveArtifactToBuffer(chunks)).data;
-}
-
-// A server stream cancelled when the signal aborts (STYLE rule 4: cancellation travels).
-async function* withAbort<T>(
-  call: AsyncIterable<T> & { cancel(): void },
-  signal: AbortSignal,
-): AsyncIterable<T> {
-  const cancel = () => call.cancel();
-  if (signal.aborted) cancel();
-  else signal.addEventListener('abort', cancel, { once: true });
-  try {
-    yield* call;
-  } finally {
-    signal.removeEventListener('abort', cancel);
-  }
 }
