@@ -22,6 +22,34 @@ export interface CostEntry {
   costUsd: number;
 }
 
+/** What a service reported using, before pricing. */
+export interface StepUsage {
+  deviceSeconds: number;
+  deviceKind: string;
+  tokensIn: number;
+  tokensOut: number;
+}
+
+/**
+ * The cost entry of a step attempt that started at `startMs` (performance.now()): wall time so
+ * far, and device time priced at the plan's USD per device-hour of its kind (0 when unpriced).
+ */
+export function stepCost(
+  usage: StepUsage,
+  startMs: number,
+  usdPerDeviceHour: Readonly<Record<string, number>>,
+): CostEntry {
+  const price = usdPerDeviceHour[usage.deviceKind] ?? 0;
+  return {
+    wallSeconds: (performance.now() - startMs) / 1000,
+    deviceSeconds: usage.deviceSeconds,
+    deviceKind: usage.deviceKind,
+    tokensIn: usage.tokensIn,
+    tokensOut: usage.tokensOut,
+    costUsd: (usage.deviceSeconds / 3600) * price,
+  };
+}
+
 /** A step's costs summed over every entry; deviceKind joins the kinds used ('cpu,cuda'). */
 export interface CostTotal extends CostEntry {
   stepId: number;

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import type { JsonValue } from '../db/json-value.js';
 import { createRun, findStep, getRun, type StepRecord, setRunState, setStepState } from '../db/run-store.js';
-import { recordArtifact, recordCost } from '../db/step-records.js';
+import { recordArtifact, recordCost, type StepUsage, stepCost } from '../db/step-records.js';
 import {
   completeItems,
   enqueueItems,
@@ -60,13 +60,6 @@ export interface ExtractProgress {
   stop(): void;
 }
 
-interface Usage {
-  deviceSeconds: number;
-  deviceKind: string;
-  tokensIn: number;
-  tokensOut: number;
-}
-
 /**
  * Runs (or continues) the extract step of one category: enqueue every example, then lease,
  * generate, grade and complete batches until none is left, then write the failures as the
@@ -93,17 +86,17 @@ export async function runExtract(
   await setRunState(db, run.run.id, 'running');
   await setStepState(db, step.id, 'running');
   const startMs = performance.now();
-  const usage: Usage = { deviceSeconds: 0, deviceKind: 'cpu', tokensIn: 0, tokensOut: 0 };
+  const usage: StepUsage = { deviceSeconds: 0, deviceKind: 'cpu', tokensIn: 0, tokensOut: 0 };
   try {
     const summary = await extractStep(db, services, job, step, bar, usage, signal);
-    await recordStepCost(db, step, job, usage, startMs);
+    await recordCost(db, step, stepCost(usage, startMs, job.usdPerDeviceHour));
     await setStepState(db, step.id, 'succeeded');
     const view = await getRun(db, job.runId);
     if (view?.steps.every((s) => s.state === 'succeeded')) await setRunState(db, job.runId, 'succeeded');
     return summary;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    await recordStepCost(db, step, job, usage, startMs).catch(() => {});
+    await recordCost(db, step, stepCost(usage, startMs, job.usdPerDeviceHour)).catch(() => {});
     await setStepState(db, step.id, 'failed', { error: message }).catch(() => {});
     await setRunState(db, job.runId, 'failed', { error: `${stepName}: ${message}` }).catch(() => {});
     throw err;
@@ -118,7 +111,7 @@ async function extractStep(
   job: ExtractJob,
   step: StepRecord,
   bar: ExtractProgress,
-  usage: Usage,
+  usage: StepUsage,
   signal: AbortSignal,
 ): Promise<ExtractSummary> {
   const items = [];
@@ -142,7 +135,7 @@ async function workQueue(
   job: ExtractJob,
   step: StepRecord,
   bar: ExtractProgress,
-  usage: Usage,
+  usage: StepUsage,
   signal: AbortSignal,
 ): Promise<number> {
   // Loaded before the first batch and again after a failed one: a restarted inference service
@@ -185,7 +178,7 @@ async function processBatch(
   step: StepRecord,
   modelId: string,
   batch: readonly LeasedItem[],
-  usage: Usage,
+  usage: StepUsage,
   signal: AbortSignal,
 ): Promise<number> {
   const examples = batch.map((item) => ({ key: item.key, ...(item.payload as unknown as ItemPayload) }));
@@ -267,22 +260,4 @@ async function writeFailures(
     processedNow,
     trainingSet: { path: job.outputPath, sha256: written.sha256, lines: written.recordsWritten },
   };
-}
-
-async function recordStepCost(
-  db: Database,
-  step: StepRecord,
-  job: ExtractJob,
-  usage: Usage,
-  startMs: number,
-) {
-  const price = job.usdPerDeviceHour[usage.deviceKind] ?? 0;
-  await recordCost(db, step, {
-    wallSeconds: (performance.now() - startMs) / 1000,
-    deviceSeconds: usage.deviceSeconds,
-    deviceKind: usage.deviceKind,
-    tokensIn: usage.tokensIn,
-    tokensOut: usage.tokensOut,
-    costUsd: (usage.deviceSeconds / 3600) * price,
-  });
 }

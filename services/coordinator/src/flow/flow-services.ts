@@ -1,4 +1,5 @@
 import type { JsonValue } from '../db/json-value.js';
+import type { StepUsage } from '../db/step-records.js';
 import type { CategoryName } from '../plan/run-plan.js';
 
 /** A file's bytes on their way to a service (a training set, a packed adapter). */
@@ -34,13 +35,7 @@ export interface TrainResult {
   adapter: { name: string; sha256: string; sizeBytes: number };
   /** The adapter directory on the trainer's node ('' when output_dir was not set). */
   outputPath: string;
-  usage: {
-    wallSeconds: number;
-    deviceSeconds: number;
-    deviceKind: string;
-    tokensIn: number;
-    tokensOut: number;
-  };
+  usage: ServiceUsage;
 }
 
 /** One evaluation set: a dataset split of a category. */
@@ -75,13 +70,12 @@ export interface CompareResult {
   losses: number;
   /** Per-item outcomes (JSONL) stored on the evaluator. */
   itemsArtifact: { name: string; sha256: string; sizeBytes: number; uri: string } | null;
-  usage: {
-    wallSeconds: number;
-    deviceSeconds: number;
-    deviceKind: string;
-    tokensIn: number;
-    tokensOut: number;
-  };
+  usage: ServiceUsage;
+}
+
+/** What a train or compare call used, as the service reported it. */
+export interface ServiceUsage extends StepUsage {
+  wallSeconds: number;
 }
 
 /** Progress of a long call: `done` of `total` in a named phase. */

@@ -12,6 +12,7 @@ import {
   StartTrainingRequest,
   TrainerServiceClient,
   TrainingMode,
+  type Usage,
 } from '@failmine/contracts';
 import {
   type ClientOptions,
@@ -25,7 +26,14 @@ import { withAbort } from '../abortable-stream.js';
 import type { JsonValue } from '../db/json-value.js';
 import { ServiceCallError } from '../extract/extract-services.js';
 import type { CategoryName } from '../plan/run-plan.js';
-import type { CompareResult, EvalSet, FlowServices, NamedBytes, TrainResult } from './flow-services.js';
+import type {
+  CompareResult,
+  EvalSet,
+  FlowServices,
+  NamedBytes,
+  ServiceUsage,
+  TrainResult,
+} from './flow-services.js';
 
 /** Addresses of the services the train and validate steps talk to. */
 export interface FlowAddresses {
@@ -173,13 +181,7 @@ async function startTraining(
         lossCurve: [...r.lossCurve],
         adapter: { name: r.adapter.name, sha256: r.adapter.sha256, sizeBytes: Number(r.adapter.sizeBytes) },
         outputPath: r.outputPath,
-        usage: {
-          wallSeconds: r.usage?.wallSeconds ?? 0,
-          deviceSeconds: r.usage?.deviceSeconds ?? 0,
-          deviceKind: r.usage?.deviceKind || 'cpu',
-          tokensIn: Number(r.usage?.promptTokens ?? 0),
-          tokensOut: Number(r.usage?.completionTokens ?? 0),
-        },
+        usage: serviceUsage(r.usage),
       };
     }
   }
@@ -213,17 +215,22 @@ async function compare(
               uri: e.items.uri,
             }
           : null,
-        usage: {
-          wallSeconds: e.usage?.wallSeconds ?? 0,
-          deviceSeconds: e.usage?.deviceSeconds ?? 0,
-          deviceKind: e.usage?.deviceKind || 'cpu',
-          tokensIn: Number(e.usage?.promptTokens ?? 0),
-          tokensOut: Number(e.usage?.completionTokens ?? 0),
-        },
+        usage: serviceUsage(e.usage),
       };
     }
   }
   throw new Error('the comparison stream ended without an evaluation');
+}
+
+// A service that reports no device kind ran on the CPU.
+function serviceUsage(u: Usage | undefined): ServiceUsage {
+  return {
+    wallSeconds: u?.wallSeconds ?? 0,
+    deviceSeconds: u?.deviceSeconds ?? 0,
+    deviceKind: u?.deviceKind || 'cpu',
+    tokensIn: Number(u?.promptTokens ?? 0),
+    tokensOut: Number(u?.completionTokens ?? 0),
+  };
 }
 
 async function upload(

@@ -3,7 +3,7 @@ import { DIRECTORY_MEDIA_TYPE } from '@failmine/runtime';
 import type { Database } from '../db/database.js';
 import { setStepProgress } from '../db/run-store.js';
 import { recordStepOutput } from '../db/step-outputs.js';
-import { recordArtifact, recordCost } from '../db/step-records.js';
+import { recordArtifact, recordCost, stepCost } from '../db/step-records.js';
 import type { ExtractProgress } from '../extract/run-extract.js';
 import type { RunPlan } from '../plan/run-plan.js';
 import type { FlowServices, NamedBytes } from './flow-services.js';
@@ -94,7 +94,15 @@ export async function runTrainStep(
         signal,
       );
     } catch (err) {
-      await recordCost(db, step, cost(job, startMs, 0, 'cpu', 0, 0)).catch(() => {});
+      await recordCost(
+        db,
+        step,
+        stepCost(
+          { deviceSeconds: 0, deviceKind: 'cpu', tokensIn: 0, tokensOut: 0 },
+          startMs,
+          job.usdPerDeviceHour,
+        ),
+      ).catch(() => {});
       throw err;
     } finally {
       progress.stop();
@@ -114,7 +122,7 @@ export async function runTrainStep(
     const u = result.usage;
     // The trainer reports its busy time as wall seconds when it does not split device time.
     const deviceSeconds = u.deviceSeconds > 0 ? u.deviceSeconds : u.wallSeconds;
-    await recordCost(db, step, cost(job, startMs, deviceSeconds, u.deviceKind, u.tokensIn, u.tokensOut));
+    await recordCost(db, step, stepCost({ ...u, deviceSeconds }, startMs, job.usdPerDeviceHour));
     const output: TrainOutput = {
       skipped: null,
       records,
@@ -127,25 +135,6 @@ export async function runTrainStep(
     await recordStepOutput(db, step, output);
     return output;
   });
-}
-
-function cost(
-  job: TrainJob,
-  startMs: number,
-  deviceSeconds: number,
-  deviceKind: string,
-  tokensIn: number,
-  tokensOut: number,
-) {
-  const price = job.usdPerDeviceHour[deviceKind] ?? 0;
-  return {
-    wallSeconds: (performance.now() - startMs) / 1000,
-    deviceSeconds,
-    deviceKind,
-    tokensIn,
-    tokensOut,
-    costUsd: (deviceSeconds / 3600) * price,
-  };
 }
 
 function countLines(data: Buffer): number {

@@ -6,7 +6,7 @@ import type { Database } from '../db/database.js';
 import type { JsonValue } from '../db/json-value.js';
 import { setStepProgress } from '../db/run-store.js';
 import { recordStepOutput } from '../db/step-outputs.js';
-import { recordArtifact, recordCost } from '../db/step-records.js';
+import { recordArtifact, recordCost, stepCost } from '../db/step-records.js';
 import type { ExtractProgress } from '../extract/run-extract.js';
 import type { CompareSpec, FlowServices } from './flow-services.js';
 import { phaseProgress } from './phase-progress.js';
@@ -119,16 +119,7 @@ export async function runValidateStep(
         uri: itemsPath,
       });
     }
-    const u = result.usage;
-    const price = job.usdPerDeviceHour[u.deviceKind] ?? 0;
-    await recordCost(db, step, {
-      wallSeconds: (performance.now() - startMs) / 1000,
-      deviceSeconds: u.deviceSeconds,
-      deviceKind: u.deviceKind,
-      tokensIn: u.tokensIn,
-      tokensOut: u.tokensOut,
-      costUsd: (u.deviceSeconds / 3600) * price,
-    });
+    await recordCost(db, step, stepCost(result.usage, startMs, job.usdPerDeviceHour));
     const output: ValidateOutput = {
       skipped: null,
       reference: job.reference,

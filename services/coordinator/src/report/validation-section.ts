@@ -70,19 +70,23 @@ export function validationBlocks(validation: ReportValidation, index: number): B
   return blocks;
 }
 
-function winTieLossTable(s: ComparisonStats): Block {
-  const row = (name: string, r: Rate = NO_RATE): Cell[] => [
+// One rate as a table row: name, percent, 95 % interval, count / total.
+function rateRow(name: string, r: Rate = NO_RATE): Cell[] {
+  return [
     name,
     formatPercent(r.value),
     formatInterval(r.ciLow, r.ciHigh),
     `${formatCount(r.count)} / ${formatCount(r.total)}`,
   ];
+}
+
+function winTieLossTable(s: ComparisonStats): Block {
   return {
     type: 'table',
     kind: 'wtl',
     header: ['outcome', 'rate', '95 % interval', 'items'],
     numeric: [false, true, true, true],
-    rows: [row('win', s.wins), row('tie', s.ties), row('loss', s.losses)],
+    rows: [rateRow('win', s.wins), rateRow('tie', s.ties), rateRow('loss', s.losses)],
   };
 }
 
@@ -115,20 +119,14 @@ function failureRateTable(s: ComparisonStats): Block {
   const before = s.failureRateBefore ?? NO_RATE;
   const after = s.failureRateAfter ?? NO_RATE;
   const points = (after.value - before.value) * 100;
-  const row = (name: string, r: Rate): Cell[] => [
-    name,
-    formatPercent(r.value),
-    formatInterval(r.ciLow, r.ciHigh),
-    `${formatCount(r.count)} / ${formatCount(r.total)}`,
-  ];
   return {
     type: 'table',
     kind: 'failure-rate',
     header: ['failure rate', 'rate', '95 % interval', 'failing items'],
     numeric: [false, true, true, true],
     rows: [
-      row('before (reference)', before),
-      row('after (candidate)', after),
+      rateRow('before (reference)', before),
+      rateRow('after (candidate)', after),
       ['change', `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(1)} points`, '', ''],
     ],
   };
