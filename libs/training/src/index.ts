@@ -1,0 +1,2 @@
+// The public API of @failmine/training: add an export only when another package needs it.
+export {};
