@@ -1,13 +1,14 @@
-// The one table of VJP rules, collected from the op files where each rule sits beside its
-// forward builder (STYLE rule 9). A new differentiable op adds its table here.
-import { binaryVjps } from './ops/binary.js';
-import { gatherVjps } from './ops/gather.js';
-import { matmulVjps } from './ops/matmul.js';
-import { movementVjps } from './ops/movement.js';
-import { reduceVjps } from './ops/reduce.js';
-import { sliceConcatVjps } from './ops/slice-concat.js';
-import { softmaxVjps } from './ops/softmax.js';
-import { unaryVjps } from './ops/unary.js';
+// The one table of VJP rules, collected from ops/<op>.vjp.ts, each beside its forward builder in
+// ops/<op>.ts (STYLE rule 9; split in two files so rules can use any forward without an import
+// cycle). A new differentiable op adds its table here.
+import { binaryVjps } from './ops/binary.vjp.js';
+import { gatherVjps } from './ops/gather.vjp.js';
+import { matmulVjps } from './ops/matmul.vjp.js';
+import { movementVjps } from './ops/movement.vjp.js';
+import { reduceVjps } from './ops/reduce.vjp.js';
+import { sliceConcatVjps } from './ops/slice-concat.vjp.js';
+import { softmaxVjps } from './ops/softmax.vjp.js';
+import { unaryVjps } from './ops/unary.vjp.js';
 import type { VjpRule, VjpTable } from './vjp.js';
 
 const TABLES: VjpTable[] = [
