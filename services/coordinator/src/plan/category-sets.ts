@@ -1,5 +1,21 @@
 import { InvalidArgumentError } from '@failmine/runtime';
-import { type CategoryName, DEFAULT_DATASETS, type RunPlan } from './run-plan.js';
+
+/** The plan's benchmark categories ("creativity" is MMLU, as the seed plan names it). */
+export const CATEGORIES = ['math', 'code', 'creativity'] as const;
+
+/** One benchmark category of the plan. */
+export type CategoryName = (typeof CATEGORIES)[number];
+
+/**
+ * The datasets each category mines when a plan names none (the seed plan: GSM8K for math).
+ * Code mines MBPP train and is validated on MBPP test; HumanEval (a test split only) is mined
+ * only when a plan lists it.
+ */
+export const DEFAULT_DATASETS: Record<CategoryName, string[]> = {
+  math: ['gsm8k'],
+  code: ['mbpp'],
+  creativity: ['mmlu'],
+};
 
 /** One dataset split: what extract mines or what validation holds out. */
 export interface DatasetSplit {
@@ -34,7 +50,20 @@ export const GRADER_KINDS: Readonly<Record<CategoryName, string>> = {
   creativity: 'multiple-choice',
 };
 
-type CategoryPlan = RunPlan['categories'][number];
+/** What these checks read of a plan's category entry (run-plan.ts's schema output). */
+interface CategoryPlan {
+  category: CategoryName;
+  datasets: readonly string[];
+  split?: string;
+  /** Problems per dataset (0 = all); not read here. */
+  limit?: number;
+}
+
+/** What these checks read of a whole plan. */
+interface CategoryPlans {
+  categories: readonly CategoryPlan[];
+  validation: { split: string };
+}
 
 /** The datasets a category may list. */
 export function datasetsOf(category: CategoryName): string[] {
@@ -69,7 +98,7 @@ export function miningSplits(c: CategoryPlan): DatasetSplit[] {
  * The held-out set a category is validated on: the first listed dataset that has the plan's
  * validation split and does not mine it, so no validation item was trained on.
  */
-export function validationSplit(plan: RunPlan, c: CategoryPlan): DatasetSplit | undefined {
+export function validationSplit(plan: CategoryPlans, c: CategoryPlan): DatasetSplit | undefined {
   const split = plan.validation.split;
   const mined = new Set(plan.categories.flatMap(miningSplits).map(key));
   return categoryDatasets(c)
@@ -82,7 +111,7 @@ export function validationSplit(plan: RunPlan, c: CategoryPlan): DatasetSplit | 
  * Checks what zod cannot: each category once, its datasets belong to it, the splits exist,
  * and every category has a held-out set disjoint from everything mined. Errors name the key.
  */
-export function checkCategorySets(plan: RunPlan, source: string): void {
+export function checkCategorySets(plan: CategoryPlans, source: string): void {
   const seen = new Set<string>();
   plan.categories.forEach((c, i) => {
     const at = `${source}: categories[${i}]`;

@@ -2,24 +2,10 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '@failmine/runtime';
 import { parse as parseYaml } from 'yaml';
 import { type ZodError, z } from 'zod';
-import { checkCategorySets, commonMiningSplit } from './category-sets.js';
+import { CATEGORIES, type CategoryName, checkCategorySets, commonMiningSplit } from './category-sets.js';
 
-/** The plan's benchmark categories ("creativity" is MMLU, as the seed plan names it). */
-export const CATEGORIES = ['math', 'code', 'creativity'] as const;
-
-/** One benchmark category of the plan. */
-export type CategoryName = (typeof CATEGORIES)[number];
-
-/**
- * The datasets each category mines when a plan names none (the seed plan: GSM8K for math).
- * Code mines MBPP train and is validated on MBPP test; HumanEval (a test split only) is mined
- * only when a plan lists it.
- */
-export const DEFAULT_DATASETS: Record<CategoryName, string[]> = {
-  math: ['gsm8k'],
-  code: ['mbpp'],
-  creativity: ['mmlu'],
-};
+// The category names are defined with the datasets they mine; importers of the plan see them here too.
+export { CATEGORIES, type CategoryName, DEFAULT_DATASETS } from './category-sets.js';
 
 /** The trainer's own defaults (services/trainer TRAINING_DEFAULTS) with the plan's lr and epochs. */
 export const TRAINING_DEFAULTS = {
