@@ -1,9 +1,12 @@
 // The public API of @failmine/runtime. Resist adding to it: every export here is something
 // all six services need. Types go through `export type`.
+// A blank line after each group's comment keeps biome's export sorting inside the group.
 
-export { artifactService } from './artifact-service.js';
-export { ArtifactStore } from './artifact-store.js';
-export type { ArtifactMeta } from './artifact-stream.js';
+// Artifacts: streaming, a content-addressed store, directories packed as artifacts.
+
+export { artifactService } from './artifacts/artifact-service.js';
+export { ArtifactStore } from './artifacts/artifact-store.js';
+export type { ArtifactMeta } from './artifacts/artifact-stream.js';
 export {
   chunkBuffer,
   chunkFile,
@@ -11,19 +14,30 @@ export {
   receiveArtifact,
   receiveArtifactToBuffer,
   sha256Hex,
-} from './artifact-stream.js';
-// Artifacts
-export { writeFileAtomic } from './atomic-write.js';
-// Security: TLS (optionally mutual) and a shared token, both off by default
-export { AUTH_METADATA_KEY, hasValidToken } from './call-auth.js';
-export type { CallSettings, ClientOptions } from './client.js';
-// Clients
-export { callClientStream, callUnary, createClient } from './client.js';
-export type { ConfigField, ConfigOf, ConfigSpec } from './config.js';
-// Configuration and process entry
-export { ConfigError, HelpRequested, parseConfig, usage } from './config.js';
-export { DIRECTORY_MEDIA_TYPE, packDirectory, unpackDirectoryArtifact } from './directory-artifact.js';
-// Errors and their gRPC status codes
+} from './artifacts/artifact-stream.js';
+export { writeFileAtomic } from './artifacts/atomic-write.js';
+export {
+  DIRECTORY_MEDIA_TYPE,
+  packDirectory,
+  unpackDirectoryArtifact,
+} from './artifacts/directory-artifact.js';
+
+// Clients, and the standard health check.
+
+export type { CallSettings, ClientOptions } from './client/client.js';
+export { callClientStream, callUnary, createClient } from './client/client.js';
+export type { HealthStatus } from './client/health-check.js';
+export { checkHealth } from './client/health-check.js';
+
+// Configuration.
+
+export type { ConfigField, ConfigOf, ConfigSpec } from './config/config.js';
+export { ConfigError, HelpRequested, parseConfig, usage } from './config/config.js';
+export type { ServiceName } from './config/service-config.js';
+export { DEFAULT_PORTS, serviceConfigSpec } from './config/service-config.js';
+
+// Errors and their gRPC status codes.
+
 export {
   AlreadyExistsError,
   CancelledError,
@@ -36,32 +50,36 @@ export {
   UnauthenticatedError,
   UnavailableError,
   UnimplementedError,
-} from './errors.js';
-export { EXIT_WITH_PARENT_ENV } from './exit-with-parent.js';
-export type { SpanRecord } from './file-span-exporter.js';
-export type { DrainTrigger } from './graceful-shutdown.js';
-export { installGracefulShutdown } from './graceful-shutdown.js';
-export type { GrpcServer, ServiceBinding } from './grpc-server.js';
-// Servers
-export { bindService, createGrpcServer } from './grpc-server.js';
-export type { CallContext, Handler, ServiceHandlers } from './handlers.js';
-export type { HealthStatus } from './health-check.js';
-// Observability
-export { checkHealth } from './health-check.js';
-export type { Logger } from './logger.js';
-export { createLogger } from './logger.js';
-export { runMain } from './run-main.js';
-export type { ServiceName } from './service-config.js';
-export { DEFAULT_PORTS, serviceConfigSpec } from './service-config.js';
-export { isServiceError, toServiceError } from './service-error.js';
-export { describeService, packageVersion } from './service-info.js';
-export { serviceMain } from './service-main.js';
-export { counter, gauge, histogram } from './service-metrics.js';
-export type { RunningService } from './start-service.js';
-export { startService } from './start-service.js';
-export type { Telemetry } from './telemetry.js';
-export { initTelemetry } from './telemetry.js';
-export type { ClientSecurity, ServerTls } from './tls-credentials.js';
-export { channelCredentials, clientSecurityFromEnv, serverCredentials } from './tls-credentials.js';
-export { extractTraceContext, tracingClientInterceptor } from './trace-propagation.js';
-export { traceStream, withSpan } from './with-span.js';
+} from './errors/errors.js';
+export { isServiceError, toServiceError } from './errors/service-error.js';
+
+// Security: TLS (optionally mutual) and a shared token, both off by default.
+
+export { AUTH_METADATA_KEY, hasValidToken } from './security/call-auth.js';
+export type { ClientSecurity, ServerTls } from './security/tls-credentials.js';
+export { channelCredentials, clientSecurityFromEnv, serverCredentials } from './security/tls-credentials.js';
+
+// Servers and process entry.
+
+export { EXIT_WITH_PARENT_ENV } from './server/exit-with-parent.js';
+export type { DrainTrigger } from './server/graceful-shutdown.js';
+export { installGracefulShutdown } from './server/graceful-shutdown.js';
+export type { GrpcServer, ServiceBinding } from './server/grpc-server.js';
+export { bindService, createGrpcServer } from './server/grpc-server.js';
+export type { CallContext, Handler, ServiceHandlers } from './server/handlers.js';
+export { runMain } from './server/run-main.js';
+export { describeService, packageVersion } from './server/service-info.js';
+export { serviceMain } from './server/service-main.js';
+export type { RunningService } from './server/start-service.js';
+export { startService } from './server/start-service.js';
+
+// Observability: logs, traces, metrics.
+
+export type { SpanRecord } from './telemetry/file-span-exporter.js';
+export type { Logger } from './telemetry/logger.js';
+export { createLogger } from './telemetry/logger.js';
+export { counter, gauge, histogram } from './telemetry/service-metrics.js';
+export type { Telemetry } from './telemetry/telemetry.js';
+export { initTelemetry } from './telemetry/telemetry.js';
+export { extractTraceContext, tracingClientInterceptor } from './telemetry/trace-propagation.js';
+export { traceStream, withSpan } from './telemetry/with-span.js';

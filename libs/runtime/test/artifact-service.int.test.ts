@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ArtifactChunk, ArtifactServiceClient, type DownloadResponse } from '@failmine/contracts';
 import { type ServiceError, status } from '@grpc/grpc-js';
-import { artifactService } from '../src/artifact-service.js';
-import { ArtifactStore } from '../src/artifact-store.js';
-import { chunkBuffer, receiveArtifactToBuffer, sha256Hex } from '../src/artifact-stream.js';
-import { callClientStream, callUnary, createClient } from '../src/client.js';
-import { createGrpcServer, type GrpcServer } from '../src/grpc-server.js';
-import { createLogger } from '../src/logger.js';
+import { artifactService } from '../src/artifacts/artifact-service.js';
+import { ArtifactStore } from '../src/artifacts/artifact-store.js';
+import { chunkBuffer, receiveArtifactToBuffer, sha256Hex } from '../src/artifacts/artifact-stream.js';
+import { callClientStream, callUnary, createClient } from '../src/client/client.js';
+import { createGrpcServer, type GrpcServer } from '../src/server/grpc-server.js';
+import { createLogger } from '../src/telemetry/logger.js';
 
 /** Every file (not directory) under `dir`. */
 function filesUnder(dir: string): string[] {

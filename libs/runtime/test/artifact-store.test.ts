@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { ArtifactChunk } from '@failmine/contracts';
-import { ArtifactStore } from '../src/artifact-store.js';
-import { chunkBuffer, receiveArtifactToBuffer, sha256Hex } from '../src/artifact-stream.js';
-import { DataLossError, InvalidArgumentError, NotFoundError } from '../src/errors.js';
+import { ArtifactStore } from '../src/artifacts/artifact-store.js';
+import { chunkBuffer, receiveArtifactToBuffer, sha256Hex } from '../src/artifacts/artifact-stream.js';
+import { DataLossError, InvalidArgumentError, NotFoundError } from '../src/errors/errors.js';
 
 /** Every file (not directory) under `dir`, relative to it. */
 function filesUnder(dir: string): string[] {

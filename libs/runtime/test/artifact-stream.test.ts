@@ -12,8 +12,8 @@ import {
   receiveArtifact,
   receiveArtifactToBuffer,
   sha256Hex,
-} from '../src/artifact-stream.js';
-import { DataLossError, InvalidArgumentError } from '../src/errors.js';
+} from '../src/artifacts/artifact-stream.js';
+import { DataLossError, InvalidArgumentError } from '../src/errors/errors.js';
 
 const meta = { name: 'weights.bin', mediaType: 'application/x-test' };
 

@@ -10,11 +10,11 @@ import {
   type UploadRequest,
 } from '@failmine/contracts';
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { callClientStream, callUnary, createClient } from '../src/client.js';
-import { InvalidArgumentError, UnavailableError } from '../src/errors.js';
-import { bindService, createGrpcServer, type GrpcServer } from '../src/grpc-server.js';
-import type { CallContext } from '../src/handlers.js';
-import { createLogger } from '../src/logger.js';
+import { callClientStream, callUnary, createClient } from '../src/client/client.js';
+import { InvalidArgumentError, UnavailableError } from '../src/errors/errors.js';
+import { bindService, createGrpcServer, type GrpcServer } from '../src/server/grpc-server.js';
+import type { CallContext } from '../src/server/handlers.js';
+import { createLogger } from '../src/telemetry/logger.js';
 
 /** Handlers of a test ArtifactService: each test plugs in the behaviour it needs. */
 interface Behaviour {

@@ -8,8 +8,8 @@ import {
   HelpRequested,
   parseConfig,
   usage,
-} from '../src/config.js';
-import { serviceConfigSpec } from '../src/service-config.js';
+} from '../src/config/config.js';
+import { serviceConfigSpec } from '../src/config/service-config.js';
 
 const spec = serviceConfigSpec('dataset');
 

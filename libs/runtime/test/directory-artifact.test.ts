@@ -3,10 +3,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ArtifactStore } from '../src/artifact-store.js';
-import { chunkBuffer } from '../src/artifact-stream.js';
-import { DIRECTORY_MEDIA_TYPE, packDirectory, unpackDirectoryArtifact } from '../src/directory-artifact.js';
-import { InvalidArgumentError, NotFoundError } from '../src/errors.js';
+import { ArtifactStore } from '../src/artifacts/artifact-store.js';
+import { chunkBuffer } from '../src/artifacts/artifact-stream.js';
+import {
+  DIRECTORY_MEDIA_TYPE,
+  packDirectory,
+  unpackDirectoryArtifact,
+} from '../src/artifacts/directory-artifact.js';
+import { InvalidArgumentError, NotFoundError } from '../src/errors/errors.js';
 
 describe('directory artifacts', () => {
   const root = mkdtempSync(join(tmpdir(), 'failmine-dir-artifact-'));

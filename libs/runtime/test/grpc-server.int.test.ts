@@ -21,13 +21,18 @@ import {
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
-import { artifactService } from '../src/artifact-service.js';
-import { ArtifactStore } from '../src/artifact-store.js';
-import { callUnary, createClient } from '../src/client.js';
-import { UnimplementedError } from '../src/errors.js';
-import { bindService, createGrpcServer, type GrpcServer, type ServiceBinding } from '../src/grpc-server.js';
-import { createLogger } from '../src/logger.js';
-import { describeService } from '../src/service-info.js';
+import { artifactService } from '../src/artifacts/artifact-service.js';
+import { ArtifactStore } from '../src/artifacts/artifact-store.js';
+import { callUnary, createClient } from '../src/client/client.js';
+import { UnimplementedError } from '../src/errors/errors.js';
+import {
+  bindService,
+  createGrpcServer,
+  type GrpcServer,
+  type ServiceBinding,
+} from '../src/server/grpc-server.js';
+import { describeService } from '../src/server/service-info.js';
+import { createLogger } from '../src/telemetry/logger.js';
 
 const require = createRequire(import.meta.url);
 const logger = createLogger('grpc-server-test', 'silent');

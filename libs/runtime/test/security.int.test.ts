@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ArtifactServiceClient } from '@failmine/contracts';
 import { status } from '@grpc/grpc-js';
-import { artifactService } from '../src/artifact-service.js';
-import { ArtifactStore } from '../src/artifact-store.js';
-import { callUnary, createClient } from '../src/client.js';
-import { createGrpcServer, type GrpcServer } from '../src/grpc-server.js';
-import { checkHealth } from '../src/health-check.js';
-import { createLogger } from '../src/logger.js';
+import { artifactService } from '../src/artifacts/artifact-service.js';
+import { ArtifactStore } from '../src/artifacts/artifact-store.js';
+import { callUnary, createClient } from '../src/client/client.js';
+import { checkHealth } from '../src/client/health-check.js';
+import { createGrpcServer, type GrpcServer } from '../src/server/grpc-server.js';
+import { createLogger } from '../src/telemetry/logger.js';
 
 const sha = 'a'.repeat(64);
 const TOKEN = 'correct-horse-battery-staple';

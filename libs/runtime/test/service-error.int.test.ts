@@ -4,16 +4,16 @@ import { after, before, describe, it } from 'node:test';
 import { ArtifactServiceClient, ArtifactServiceService, type DownloadResponse } from '@failmine/contracts';
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { pino } from 'pino';
-import { callClientStream, callUnary, createClient } from '../src/client.js';
+import { callClientStream, callUnary, createClient } from '../src/client/client.js';
 import {
   DataLossError,
   FailedPreconditionError,
   FailmineError,
   InvalidArgumentError,
   NotFoundError,
-} from '../src/errors.js';
-import { bindService, createGrpcServer, type GrpcServer } from '../src/grpc-server.js';
-import { isServiceError, toServiceError } from '../src/service-error.js';
+} from '../src/errors/errors.js';
+import { isServiceError, toServiceError } from '../src/errors/service-error.js';
+import { bindService, createGrpcServer, type GrpcServer } from '../src/server/grpc-server.js';
 
 /** Each sha256 a test sends picks what the Stat handler throws. */
 const throwers: Record<string, () => never> = {

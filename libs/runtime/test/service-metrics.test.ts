@@ -7,7 +7,7 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { counter, histogram } from '../src/service-metrics.js';
+import { counter, histogram } from '../src/telemetry/service-metrics.js';
 
 // Made before any provider exists, as a module-level const in a service is at import time.
 const early = counter('test.early', 'made before the provider');

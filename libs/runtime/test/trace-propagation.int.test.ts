@@ -7,13 +7,13 @@ import { ArtifactServiceClient, ArtifactServiceService } from '@failmine/contrac
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { artifactService } from '../src/artifact-service.js';
-import { ArtifactStore } from '../src/artifact-store.js';
-import { callUnary, createClient } from '../src/client.js';
-import { bindService, createGrpcServer, type GrpcServer } from '../src/grpc-server.js';
-import { createLogger } from '../src/logger.js';
-import { initTelemetry, type Telemetry } from '../src/telemetry.js';
-import { extractTraceContext } from '../src/trace-propagation.js';
+import { artifactService } from '../src/artifacts/artifact-service.js';
+import { ArtifactStore } from '../src/artifacts/artifact-store.js';
+import { callUnary, createClient } from '../src/client/client.js';
+import { bindService, createGrpcServer, type GrpcServer } from '../src/server/grpc-server.js';
+import { createLogger } from '../src/telemetry/logger.js';
+import { initTelemetry, type Telemetry } from '../src/telemetry/telemetry.js';
+import { extractTraceContext } from '../src/telemetry/trace-propagation.js';
 
 const STAT = 'failmine.v1.ArtifactService/Stat';
 

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SpanRecord } from '../src/file-span-exporter.js';
-import { initTelemetry, type Telemetry } from '../src/telemetry.js';
-import { traceStream, withSpan } from '../src/with-span.js';
+import type { SpanRecord } from '../src/telemetry/file-span-exporter.js';
+import { initTelemetry, type Telemetry } from '../src/telemetry/telemetry.js';
+import { traceStream, withSpan } from '../src/telemetry/with-span.js';
 
 // NOTE: initTelemetry registers global providers: once per file (node --test runs each file in its own process).
 describe('withSpan, traceStream and the --trace-out file', () => {

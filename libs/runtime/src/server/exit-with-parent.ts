@@ -1,6 +1,6 @@
 import { fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { ConfigError } from './config.js';
+import { ConfigError } from '../config/config.js';
 
 /** The variable a parent (libs/topology) sets to tie a service's lifetime to its own. */
 export const EXIT_WITH_PARENT_ENV = 'FAILMINE_EXIT_WITH_PARENT';

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
-import { UnauthenticatedError } from './errors.js';
+import { UnauthenticatedError } from '../errors/errors.js';
 
 /** The shared-token setting of one server; set before it listens. */
 export interface CallSecurity {

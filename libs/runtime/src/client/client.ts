@@ -10,9 +10,9 @@ import {
   Metadata,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { AUTH_METADATA_KEY } from './call-auth.js';
-import { type ClientSecurity, channelCredentials } from './tls-credentials.js';
-import { tracingClientInterceptor } from './trace-propagation.js';
+import { AUTH_METADATA_KEY } from '../security/call-auth.js';
+import { type ClientSecurity, channelCredentials } from '../security/tls-credentials.js';
+import { tracingClientInterceptor } from '../telemetry/trace-propagation.js';
 
 /** How a client behaves: default unary deadline and retries of UNAVAILABLE. */
 export interface ClientOptions {

@@ -1,11 +1,11 @@
-import type { ConfigOf, ConfigSpec } from './config.js';
-import { parseConfig } from './config.js';
+import type { ConfigOf, ConfigSpec } from '../config/config.js';
+import { parseConfig } from '../config/config.js';
+import type { ServiceName, serviceConfigSpec } from '../config/service-config.js';
+import { createLogger, type Logger } from '../telemetry/logger.js';
+import { initTelemetry } from '../telemetry/telemetry.js';
 import type { GrpcServer } from './grpc-server.js';
-import { createLogger, type Logger } from './logger.js';
 import { runMain } from './run-main.js';
-import type { ServiceName, serviceConfigSpec } from './service-config.js';
 import { startService } from './start-service.js';
-import { initTelemetry } from './telemetry.js';
 
 /** A config spec that includes the flags every service has. */
 type ServiceSpec = ReturnType<typeof serviceConfigSpec> & ConfigSpec;

@@ -1,8 +1,8 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { create, extract } from 'tar';
+import { InvalidArgumentError, NotFoundError } from '../errors/errors.js';
 import type { ArtifactStore } from './artifact-store.js';
-import { InvalidArgumentError, NotFoundError } from './errors.js';
 
 /** Media type of a directory packed by packDirectory. */
 export const DIRECTORY_MEDIA_TYPE = 'application/x-tar';

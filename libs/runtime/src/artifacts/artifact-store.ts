@@ -3,8 +3,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactChunk, ArtifactRef } from '@failmine/contracts';
+import { InvalidArgumentError, NotFoundError } from '../errors/errors.js';
 import { chunkFile, DEFAULT_CHUNK_BYTES, receiveArtifact } from './artifact-stream.js';
-import { InvalidArgumentError, NotFoundError } from './errors.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 

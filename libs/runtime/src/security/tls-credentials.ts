@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type ChannelCredentials, credentials, ServerCredentials } from '@grpc/grpc-js';
-import { ConfigError } from './config.js';
+import { ConfigError } from '../config/config.js';
 
 /** Server-side TLS files (PEM paths). */
 export interface ServerTls {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ArtifactChunk, ArtifactRef } from '@failmine/contracts';
-import { DataLossError, InvalidArgumentError } from './errors.js';
+import { DataLossError, InvalidArgumentError } from '../errors/errors.js';
 
 /** Default data chunk size: well under gRPC's 4 MiB message limit, large enough to be cheap. */
 export const DEFAULT_CHUNK_BYTES = 256 * 1024;

@@ -5,9 +5,9 @@ import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
 import type { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
-import { type CallSecurity, guardHandler } from './call-auth.js';
+import { type CallSecurity, guardHandler } from '../security/call-auth.js';
+import { type ServerTls, serverCredentials } from '../security/tls-credentials.js';
 import { adaptHandler, type ServiceHandlers } from './handlers.js';
-import { type ServerTls, serverCredentials } from './tls-credentials.js';
 
 /** A generated service definition and the async handlers that implement it. */
 export interface ServiceBinding<D = unknown> {

@@ -1,4 +1,4 @@
-import { ConfigError, HelpRequested } from './config.js';
+import { ConfigError, HelpRequested } from '../config/config.js';
 
 /**
  * Runs a process entry point: --help prints usage and exits 0, a ConfigError prints one line

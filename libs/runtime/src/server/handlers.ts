@@ -10,8 +10,8 @@ import type {
 } from '@grpc/grpc-js';
 import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { toServiceError } from './service-error.js';
-import { endRpcSpan, startServerSpan } from './trace-propagation.js';
+import { toServiceError } from '../errors/service-error.js';
+import { endRpcSpan, startServerSpan } from '../telemetry/trace-propagation.js';
 
 /** What a handler knows about its call besides the request. */
 export interface CallContext {

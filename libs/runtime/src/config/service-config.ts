@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { EXIT_WITH_PARENT_ENV } from '../server/exit-with-parent.js';
 import type { ConfigSpec } from './config.js';
-import { EXIT_WITH_PARENT_ENV } from './exit-with-parent.js';
 
 /** Default ports of the six services on one host (loopback topology and compose). */
 export const DEFAULT_PORTS = {

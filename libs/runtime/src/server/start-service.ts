@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { ConfigError } from './config.js';
+import { ConfigError } from '../config/config.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { stderrIsPipe, watchParentPipe } from './exit-with-parent.js';
 import { type DrainTrigger, installGracefulShutdown } from './graceful-shutdown.js';
 import type { GrpcServer } from './grpc-server.js';
-import type { Telemetry } from './telemetry.js';
 
 /** A service that is up: its bound port and server. */
 export interface RunningService {

@@ -1,7 +1,7 @@
 import { type ArtifactChunk, ArtifactServiceService } from '@failmine/contracts';
+import { InvalidArgumentError } from '../errors/errors.js';
+import { bindService, type ServiceBinding } from '../server/grpc-server.js';
 import type { ArtifactStore } from './artifact-store.js';
-import { InvalidArgumentError } from './errors.js';
-import { bindService, type ServiceBinding } from './grpc-server.js';
 
 const MAX_CHUNK_BYTES = 2 * 1024 * 1024;
 
