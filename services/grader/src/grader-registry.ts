@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '@failmine/runtime';
-import { type CodeExecDeps, gradeCode } from './code-exec-grader.js';
+import { gradeMultipleChoice } from './choice/multiple-choice-answer.js';
+import { type CodeExecDeps, gradeCode } from './code/code-exec-grader.js';
 import type { GradeInput, GradeResult, GradeSettings } from './grading.js';
-import { gradeNumericAnswer, numericMode } from './gsm8k-answer.js';
-import { gradeMultipleChoice } from './multiple-choice-answer.js';
-import { gradePairwise, type JudgeBackend } from './pairwise-judge.js';
+import { gradePairwise, type JudgeBackend } from './judge/pairwise-judge.js';
+import { gradeNumericAnswer, numericMode } from './numeric/gsm8k-answer.js';
 
 /** One grader implementation: what it handles and how it decides one item. */
 export interface Grader {

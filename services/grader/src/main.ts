@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { ArtifactStore, ConfigError, FailmineError, packageVersion, serviceMain } from '@failmine/runtime';
-import { probeSandbox } from './code-exec-grader.js';
+import { probeSandbox } from './code/code-exec-grader.js';
+import { detectSandbox } from './code/detect-sandbox.js';
+import { SlotPool } from './code/slot-pool.js';
 import { graderConfigSpec } from './config.js';
-import { detectSandbox } from './detect-sandbox.js';
 import { createGrader } from './grader-registry.js';
-import { createJudgeBackend } from './judge-backends.js';
-import { resolveJudgeSettings } from './judge-settings.js';
+import { createJudgeBackend } from './judge/judge-backends.js';
+import { resolveJudgeSettings } from './judge/judge-settings.js';
 import { createServer } from './server.js';
-import { SlotPool } from './slot-pool.js';
 
 serviceMain({
   name: 'grader',

@@ -1,10 +1,10 @@
 // Shared by the code-exec tests: one sandbox detected per test file, the dataset rows as truths.
 import { availableParallelism } from 'node:os';
-import type { CodeExecDeps } from '../src/code-exec-grader.js';
-import { probeSandbox } from '../src/code-exec-grader.js';
-import { detectSandbox } from '../src/detect-sandbox.js';
+import type { CodeExecDeps } from '../src/code/code-exec-grader.js';
+import { probeSandbox } from '../src/code/code-exec-grader.js';
+import { detectSandbox } from '../src/code/detect-sandbox.js';
+import { SlotPool } from '../src/code/slot-pool.js';
 import type { CodeTruth } from '../src/grading.js';
-import { SlotPool } from '../src/slot-pool.js';
 
 /** Detects the strongest sandbox here, as main.ts does, with one slot per core. */
 export async function testSandbox(): Promise<CodeExecDeps> {

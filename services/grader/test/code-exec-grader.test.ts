@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createTcpServer } from 'node:net';
 import { before, describe, it } from 'node:test';
-import type { CodeExecDeps } from '../src/code-exec-grader.js';
-import { gradeCode } from '../src/code-exec-grader.js';
+import type { CodeExecDeps } from '../src/code/code-exec-grader.js';
+import { gradeCode } from '../src/code/code-exec-grader.js';
 import type { GradeResult } from '../src/grading.js';
 import { humanEvalTruth, mbppTruth, testSandbox } from './code-exec-fixture.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import type { CodeExecDeps } from '../src/code-exec-grader.js';
-import { gradeCode } from '../src/code-exec-grader.js';
+import type { CodeExecDeps } from '../src/code/code-exec-grader.js';
+import { gradeCode } from '../src/code/code-exec-grader.js';
 import { mbppTruth, mutateToReturnNone, testSandbox } from './code-exec-fixture.js';
 
 // Read in place: datasets are never copied into the repo.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildCodeProgram } from '../src/code-program.js';
+import { buildCodeProgram } from '../src/code/code-program.js';
 import type { CodeTruth } from '../src/grading.js';
 
 const humanEval: CodeTruth = {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { formatExactNumber, parseExactNumber } from '../src/exact-number.js';
-import { gradeNumericAnswer, numericMode } from '../src/gsm8k-answer.js';
+import { formatExactNumber, parseExactNumber } from '../src/numeric/exact-number.js';
+import { gradeNumericAnswer, numericMode } from '../src/numeric/gsm8k-answer.js';
 
 // Read in place: datasets are never copied into the repo.
 const GSM8K_TEST = new URL('../../../../shared/datasets/gsm8k/test.jsonl', import.meta.url);

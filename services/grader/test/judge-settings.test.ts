@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@failmine/runtime';
-import { type JudgeFlags, resolveJudgeSettings } from '../src/judge-settings.js';
+import { type JudgeFlags, resolveJudgeSettings } from '../src/judge/judge-settings.js';
 
 const base: JudgeFlags = { grader: 'pairwise-judge', judgeMaxTokens: 64 };
 

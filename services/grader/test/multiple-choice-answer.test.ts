@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { extractChoice, gradeMultipleChoice } from '../src/multiple-choice-answer.js';
+import { extractChoice, gradeMultipleChoice } from '../src/choice/multiple-choice-answer.js';
 import { readMmlu } from './mmlu-csv.js';
 
 // Read in place: datasets are never copied into the repo.

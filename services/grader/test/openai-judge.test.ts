@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CancelledError, FailedPreconditionError, UnavailableError } from '@failmine/runtime';
 import type { GradeInput } from '../src/grading.js';
-import { createOpenAiJudge } from '../src/openai-judge.js';
-import { gradePairwise } from '../src/pairwise-judge.js';
+import { createOpenAiJudge } from '../src/judge/openai-judge.js';
+import { gradePairwise } from '../src/judge/pairwise-judge.js';
 import { type ChatCompletionsServer, startChatCompletionsServer } from './support/chat-completions-server.js';
 
 const SETTINGS = { mode: '', itemTimeoutMs: 0, includeChallengeTests: false };

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '@failmine/runtime';
 import type { GradeInput } from '../src/grading.js';
-import type { JudgeMessage } from '../src/judge-prompt.js';
-import { combineJudgements, gradePairwise, type JudgeBackend } from '../src/pairwise-judge.js';
-import { parseJudgeVerdict } from '../src/parse-judge-verdict.js';
+import type { JudgeMessage } from '../src/judge/judge-prompt.js';
+import { combineJudgements, gradePairwise, type JudgeBackend } from '../src/judge/pairwise-judge.js';
+import { parseJudgeVerdict } from '../src/judge/parse-judge-verdict.js';
 
 const SETTINGS = { mode: '', itemTimeoutMs: 0, includeChallengeTests: false };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type JudgeChoice, parseJudgeVerdict } from '../src/parse-judge-verdict.js';
+import { type JudgeChoice, parseJudgeVerdict } from '../src/judge/parse-judge-verdict.js';
 
 // Judge outputs as judges write them, with the choice a person would read (undefined: none).
 const CASES: [string, JudgeChoice | undefined, string?][] = [

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CodeTruth, GradeResult } from '../grading.js';
 import { buildCodeProgram, type CodeTest } from './code-program.js';
 import {
   DEFAULT_LIMITS,
@@ -10,7 +11,6 @@ import {
   type SandboxRun,
   type SandboxSetup,
 } from './code-sandbox.js';
-import type { CodeTruth, GradeResult } from './grading.js';
 import { PYTHON_HARNESS } from './python-harness.js';
 import type { SlotPool } from './slot-pool.js';
 

@@ -1,4 +1,4 @@
-import type { CodeTruth } from './grading.js';
+import type { CodeTruth } from '../grading.js';
 
 /** One test the harness runs after the solution: a name (the rule a failure reports) and Python source. */
 export interface CodeTest {

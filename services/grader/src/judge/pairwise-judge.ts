@@ -2,7 +2,7 @@
 // shown first and once with the reference shown first, because judges favour one position.
 // Only a preference that survives the swap counts; anything else is a tie.
 import { InvalidArgumentError } from '@failmine/runtime';
-import type { GradeInput, GradeResult, GradeSettings } from './grading.js';
+import type { GradeInput, GradeResult, GradeSettings } from '../grading.js';
 import { type JudgeMessage, judgeMessages } from './judge-prompt.js';
 import { type ParsedJudgeVerdict, parseJudgeVerdict } from './parse-judge-verdict.js';
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@failmine/runtime';
+import type { GradeResult } from '../grading.js';
 import { exactEquals, formatExactNumber } from './exact-number.js';
 import { extractNumericAnswer, parseFinalAnswer } from './extract-numeric-answer.js';
-import type { GradeResult } from './grading.js';
 
 /** Modes of the numeric grader; the empty string means the default, flexible. */
 export const NUMERIC_MODES = ['strict', 'flexible'] as const;

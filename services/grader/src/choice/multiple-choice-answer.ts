@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@failmine/runtime';
-import type { GradeResult } from './grading.js';
+import type { GradeResult } from '../grading.js';
 
 /** The letters a multiple-choice item can have (MMLU: four options). */
 export const CHOICE_LETTERS = ['A', 'B', 'C', 'D'] as const;
