@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crossEntropyLoss, differentiate, GraphBuilder, type Tensor } from '@failmine/onnx-graph';
 import * as ort from 'onnxruntime-node';
-import { buildDecoder } from '../src/decoder-graph.js';
 import { seededRandom } from '../src/generation/sampler.js';
-import { LORA_TARGET_MODULES } from '../src/lora-config.js';
-import { loraLinearHook } from '../src/lora-graph.js';
-import { type DecoderConfig, parseDecoderConfig } from '../src/model-config.js';
-import type { Weights } from '../src/weights.js';
+import { LORA_TARGET_MODULES } from '../src/lora/lora-config.js';
+import { loraLinearHook } from '../src/lora/lora-graph.js';
+import { buildDecoder } from '../src/model/decoder-graph.js';
+import { type DecoderConfig, parseDecoderConfig } from '../src/model/model-config.js';
+import type { Weights } from '../src/model/weights.js';
 import { randomLoraAdapter } from './support/lora-fixture.js';
 import { randomWeights, tinyLlamaConfig, tinyQwen2Config } from './support/tiny-model-fixture.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DecoderSession } from '../src/decoder-session.js';
-import { parseDecoderConfig } from '../src/model-config.js';
+import { DecoderSession } from '../src/model/decoder-session.js';
+import { parseDecoderConfig } from '../src/model/model-config.js';
 import { referenceLogits } from './support/reference-forward.js';
 import { randomWeights } from './support/tiny-model-fixture.js';
 

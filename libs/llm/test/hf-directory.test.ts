@@ -3,12 +3,12 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { expectedDecoderWeights } from '../src/expected-weights.js';
-import { readHfDirectory, writeHfDirectory } from '../src/hf-directory.js';
-import { parseDecoderConfig } from '../src/model-config.js';
-import { readSafetensors } from '../src/safetensors-reader.js';
-import { writeSafetensors, writeShardedSafetensors } from '../src/safetensors-writer.js';
-import type { Weights } from '../src/weights.js';
+import { readHfDirectory, writeHfDirectory } from '../src/hf/hf-directory.js';
+import { expectedDecoderWeights } from '../src/model/expected-weights.js';
+import { parseDecoderConfig } from '../src/model/model-config.js';
+import type { Weights } from '../src/model/weights.js';
+import { readSafetensors } from '../src/safetensors/safetensors-reader.js';
+import { writeSafetensors, writeShardedSafetensors } from '../src/safetensors/safetensors-writer.js';
 import {
   randomWeights,
   TINY_SPECIAL_TOKENS,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLoraConfig, loraScaling } from '../src/lora-config.js';
+import { createLoraConfig, loraScaling } from '../src/lora/lora-config.js';
 
 describe('createLoraConfig', () => {
   it("fills PEFT's defaults and computes scaling = lora_alpha / r", () => {

@@ -2,12 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GraphBuilder } from '@failmine/onnx-graph';
 import * as ort from 'onnxruntime-node';
-import { buildDecoder } from '../src/decoder-graph.js';
 import { seededRandom } from '../src/generation/sampler.js';
-import { type LinearHook, loraDropoutMaskName, loraDropoutMasks, loraLinearHook } from '../src/lora-graph.js';
-import type { LoraAdapter } from '../src/lora-weights.js';
-import { type DecoderConfig, parseDecoderConfig } from '../src/model-config.js';
-import type { Weights } from '../src/weights.js';
+import {
+  type LinearHook,
+  loraDropoutMaskName,
+  loraDropoutMasks,
+  loraLinearHook,
+} from '../src/lora/lora-graph.js';
+import type { LoraAdapter } from '../src/lora/lora-weights.js';
+import { buildDecoder } from '../src/model/decoder-graph.js';
+import { type DecoderConfig, parseDecoderConfig } from '../src/model/model-config.js';
+import type { Weights } from '../src/model/weights.js';
 import { assertAllClose, batchLogits, randomLoraAdapter } from './support/lora-fixture.js';
 import { randomWeights, tinyQwen2Config } from './support/tiny-model-fixture.js';
 

@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readHfDirectory } from '../src/hf-directory.js';
-import { createLoraConfig, LORA_TARGET_MODULES } from '../src/lora-config.js';
-import { loraLinearHook } from '../src/lora-graph.js';
-import { mergeLoraAdapter, writeMergedHfDirectory } from '../src/lora-merge.js';
-import { initLoraAdapter } from '../src/lora-weights.js';
-import { parseDecoderConfig } from '../src/model-config.js';
+import { readHfDirectory } from '../src/hf/hf-directory.js';
+import { createLoraConfig, LORA_TARGET_MODULES } from '../src/lora/lora-config.js';
+import { loraLinearHook } from '../src/lora/lora-graph.js';
+import { mergeLoraAdapter, writeMergedHfDirectory } from '../src/lora/lora-merge.js';
+import { initLoraAdapter } from '../src/lora/lora-weights.js';
+import { parseDecoderConfig } from '../src/model/model-config.js';
 import { assertAllClose, batchLogits, maxAbsDiff, randomLoraAdapter } from './support/lora-fixture.js';
 import {
   randomWeights,

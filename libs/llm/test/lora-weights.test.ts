@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLoraConfig, LORA_TARGET_MODULES } from '../src/lora-config.js';
-import { expectedLoraWeights, initLoraAdapter, loraModules } from '../src/lora-weights.js';
-import { parseDecoderConfig } from '../src/model-config.js';
+import { createLoraConfig, LORA_TARGET_MODULES } from '../src/lora/lora-config.js';
+import { expectedLoraWeights, initLoraAdapter, loraModules } from '../src/lora/lora-weights.js';
+import { parseDecoderConfig } from '../src/model/model-config.js';
 import { tinyLlamaConfig, tinyQwen2Config } from './support/tiny-model-fixture.js';
 
 const llama = parseDecoderConfig(tinyLlamaConfig());

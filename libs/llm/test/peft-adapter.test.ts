@@ -3,18 +3,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LORA_TARGET_MODULES } from '../src/lora-config.js';
-import { loraLinearHook } from '../src/lora-graph.js';
-import { parseDecoderConfig } from '../src/model-config.js';
+import { LORA_TARGET_MODULES } from '../src/lora/lora-config.js';
+import { loraLinearHook } from '../src/lora/lora-graph.js';
 import {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,
   readLoraAdapter,
   writeLoraAdapter,
-} from '../src/peft-adapter.js';
-import { readSafetensors, readSafetensorsHeader } from '../src/safetensors-reader.js';
-import { writeSafetensors } from '../src/safetensors-writer.js';
-import type { Weights } from '../src/weights.js';
+} from '../src/lora/peft-adapter.js';
+import { parseDecoderConfig } from '../src/model/model-config.js';
+import type { Weights } from '../src/model/weights.js';
+import { readSafetensors, readSafetensorsHeader } from '../src/safetensors/safetensors-reader.js';
+import { writeSafetensors } from '../src/safetensors/safetensors-writer.js';
 import { batchLogits, randomLoraAdapter } from './support/lora-fixture.js';
 import { randomWeights, tinyLlamaConfig, tinyQwen2Config } from './support/tiny-model-fixture.js';
 

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readHfDirectory } from '../src/hf-directory.js';
-import { PRINTABLE_ASCII, writeRandomLlama } from '../src/random-model.js';
+import { readHfDirectory } from '../src/hf/hf-directory.js';
+import { PRINTABLE_ASCII, writeRandomLlama } from '../src/hf/random-model.js';
 
 describe('writeRandomLlama', () => {
   const root = mkdtempSync(join(tmpdir(), 'failmine-random-llama-'));

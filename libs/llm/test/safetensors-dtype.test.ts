@@ -7,7 +7,7 @@ import {
   f16ToF32,
   f32BitsToBf16Bits,
   f32BitsToF16Bits,
-} from '../src/safetensors-dtype.js';
+} from '../src/safetensors/safetensors-dtype.js';
 
 const bitsOf = (x: number): number => new Uint32Array(Float32Array.of(x).buffer)[0] as number;
 const toF16 = (x: number): number => f32BitsToF16Bits(bitsOf(x));

@@ -3,14 +3,14 @@ import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readShardedSafetensors, SAFETENSORS_INDEX_FILE } from '../src/safetensors-index.js';
-import { readSafetensors, readSafetensorsHeader } from '../src/safetensors-reader.js';
+import type { Weights } from '../src/model/weights.js';
+import { readShardedSafetensors, SAFETENSORS_INDEX_FILE } from '../src/safetensors/safetensors-index.js';
+import { readSafetensors, readSafetensorsHeader } from '../src/safetensors/safetensors-reader.js';
 import {
   serializeSafetensors,
   writeSafetensors,
   writeShardedSafetensors,
-} from '../src/safetensors-writer.js';
-import type { Weights } from '../src/weights.js';
+} from '../src/safetensors/safetensors-writer.js';
 
 // A safetensors file assembled by hand, independent of our writer: u64 LE header length, JSON, data.
 function handmade(header: Record<string, unknown>, data: Uint8Array): Buffer {

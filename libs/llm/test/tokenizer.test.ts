@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HfTokenizer, loadTokenizer } from '../src/tokenizer.js';
+import { HfTokenizer, loadTokenizer } from '../src/tokenizer/tokenizer.js';
 import { TINY_SPECIAL_TOKENS, TINY_VOCAB_SIZE, tinyTokenizerFiles } from './support/tiny-model-fixture.js';
 
 const { bos, eos, imStart, imEnd, pad } = TINY_SPECIAL_TOKENS;

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
-import { DecoderSession } from '../src/decoder-session.js';
 import { generate } from '../src/generation/generate.js';
-import { parseDecoderConfig } from '../src/model-config.js';
-import { writeOnnxExport } from '../src/onnx-export.js';
-import { HfTokenizer } from '../src/tokenizer.js';
+import { writeOnnxExport } from '../src/hf/onnx-export.js';
+import { DecoderSession } from '../src/model/decoder-session.js';
+import { parseDecoderConfig } from '../src/model/model-config.js';
+import { HfTokenizer } from '../src/tokenizer/tokenizer.js';
 import { randomWeights, tinyQwen2Config, tinyTokenizerFiles } from './support/tiny-model-fixture.js';
 
 // transformers.js is the independent peer: it must load our export directory with its own

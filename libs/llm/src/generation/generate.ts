@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { DecoderSession, KvCache } from '../decoder-session.js';
+import type { DecoderSession, KvCache } from '../model/decoder-session.js';
 import {
   applyProcessors,
   type LogitsProcessor,

@@ -1,12 +1,12 @@
 // Shared pieces of the LoRA tests: an adapter whose B is random (so it changes the logits), one
 // fixed left-padded batch, and logits of a DecoderSession on that batch.
 import assert from 'node:assert/strict';
-import { DecoderSession, type DecoderSessionOptions } from '../../src/decoder-session.js';
 import { seededRandom } from '../../src/generation/sampler.js';
-import { createLoraConfig, type LoraConfigInput } from '../../src/lora-config.js';
-import { initLoraAdapter, type LoraAdapter } from '../../src/lora-weights.js';
-import type { DecoderConfig } from '../../src/model-config.js';
-import type { Weights } from '../../src/weights.js';
+import { createLoraConfig, type LoraConfigInput } from '../../src/lora/lora-config.js';
+import { initLoraAdapter, type LoraAdapter } from '../../src/lora/lora-weights.js';
+import { DecoderSession, type DecoderSessionOptions } from '../../src/model/decoder-session.js';
+import type { DecoderConfig } from '../../src/model/model-config.js';
+import type { Weights } from '../../src/model/weights.js';
 
 /** PEFT-initialized adapter, then B filled with seeded values in ±0.1 so the update is non-zero. */
 export function randomLoraAdapter(config: DecoderConfig, input: LoraConfigInput, seed: number): LoraAdapter {

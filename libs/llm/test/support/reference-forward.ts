@@ -1,5 +1,5 @@
-import type { DecoderConfig } from '../../src/model-config.js';
-import type { Weights } from '../../src/weights.js';
+import type { DecoderConfig } from '../../src/model/model-config.js';
+import type { Weights } from '../../src/model/weights.js';
 
 // A deliberately naive Llama-family forward pass in float64 with plain loops and no ONNX: the
 // independent reference the ONNX graph is checked against. Written from the HF modeling code's

@@ -2,13 +2,13 @@
 // tokens, 20 merges, 5 special tokens), raw config.json objects for a llama and a qwen2-shaped
 // decoder, and seeded random weights for any DecoderConfig.
 
-import { expectedDecoderWeights } from '../../src/expected-weights.js';
 import { seededRandom } from '../../src/generation/sampler.js';
-import { writeHfDirectory } from '../../src/hf-directory.js';
-import { type DecoderConfig, parseDecoderConfig } from '../../src/model-config.js';
-import type { SafetensorsDType } from '../../src/safetensors-dtype.js';
-import type { TokenizerFiles } from '../../src/tokenizer.js';
-import type { Weights } from '../../src/weights.js';
+import { writeHfDirectory } from '../../src/hf/hf-directory.js';
+import { expectedDecoderWeights } from '../../src/model/expected-weights.js';
+import { type DecoderConfig, parseDecoderConfig } from '../../src/model/model-config.js';
+import type { Weights } from '../../src/model/weights.js';
+import type { SafetensorsDType } from '../../src/safetensors/safetensors-dtype.js';
+import type { TokenizerFiles } from '../../src/tokenizer/tokenizer.js';
 
 // GPT-2's byte -> printable character map, which every byte-level BPE vocabulary (Llama 3,
 // Qwen2) uses: printable Latin-1 bytes map to themselves, the rest to U+0100 onwards.

@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GraphBuilder } from '@failmine/onnx-graph';
-import { buildDecoder } from './decoder-graph.js';
-import { EXTERNAL_DATA_THRESHOLD_BYTES } from './decoder-session.js';
+import { buildDecoder } from '../model/decoder-graph.js';
+import { EXTERNAL_DATA_THRESHOLD_BYTES } from '../model/decoder-session.js';
+import { writeAtomically } from '../safetensors/safetensors-writer.js';
 import { type HfModelToWrite, writeHfDirectory } from './hf-directory.js';
-import { writeAtomically } from './safetensors-writer.js';
 
 /** Where the ONNX decoder goes inside an export directory (transformers.js looks there). */
 export const ONNX_MODEL_FILE = join('onnx', 'model.onnx');

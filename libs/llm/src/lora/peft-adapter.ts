@@ -5,12 +5,12 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { DecoderConfig } from '../model/model-config.js';
+import { readSafetensors } from '../safetensors/safetensors-reader.js';
+import { writeAtomically, writeSafetensors } from '../safetensors/safetensors-writer.js';
+import { readJsonObject } from '../tokenizer/tokenizer.js';
 import { createLoraConfig, type LoraConfig } from './lora-config.js';
 import { checkLoraWeights, type LoraAdapter } from './lora-weights.js';
-import type { DecoderConfig } from './model-config.js';
-import { readSafetensors } from './safetensors-reader.js';
-import { writeAtomically, writeSafetensors } from './safetensors-writer.js';
-import { readJsonObject } from './tokenizer.js';
 
 /** The adapter's config file name (PEFT's CONFIG_NAME). */
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json';

@@ -3,13 +3,13 @@
 // tensor data is read, so a missing shard or tensor fails fast and names both.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { Weights } from '../model/weights.js';
 import {
   readSafetensorsHeader,
   readSafetensorsTensors,
   type SafetensorsContents,
   type SafetensorsHeader,
 } from './safetensors-reader.js';
-import type { Weights } from './weights.js';
 
 /** The standard name of the shard index in an HF model directory. */
 export const SAFETENSORS_INDEX_FILE = 'model.safetensors.index.json';

@@ -1,11 +1,12 @@
 // Which tensors a LoRA adapter holds for a given decoder, under PEFT's state-dict keys, and
 // their initialization. Keys are PEFT's on disk and in training graphs alike, so nothing ever
 // translates names: `base_model.model.` + the HF module path + `.lora_A.weight` / `.lora_B.weight`.
-import { expectedDecoderWeights } from './expected-weights.js';
-import { seededRandom } from './generation/sampler.js';
+
+import { seededRandom } from '../generation/sampler.js';
+import { expectedDecoderWeights } from '../model/expected-weights.js';
+import type { DecoderConfig } from '../model/model-config.js';
+import type { Weights } from '../model/weights.js';
 import { type LoraConfig, type LoraTargetModule, parseTargetModules } from './lora-config.js';
-import type { DecoderConfig } from './model-config.js';
-import type { Weights } from './weights.js';
 
 /** A LoRA adapter: its config and its A/B matrices by PEFT key (float32, torch layout). */
 export interface LoraAdapter {

@@ -3,9 +3,9 @@
 // 8-byte aligned (the format allows trailing spaces in the header).
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Weights } from '../model/weights.js';
 import { encodeFromFloat32, SAFETENSORS_DTYPE_BYTES, type SafetensorsDType } from './safetensors-dtype.js';
 import { SAFETENSORS_INDEX_FILE } from './safetensors-index.js';
-import type { Weights } from './weights.js';
 
 /** How to write a safetensors file. */
 export interface SafetensorsWriteOptions {

@@ -3,14 +3,14 @@
 // returning; writing produces a directory that transformers and transformers.js can load.
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkDecoderWeights } from './expected-weights.js';
-import { type DecoderConfig, parseDecoderConfig } from './model-config.js';
-import type { SafetensorsDType } from './safetensors-dtype.js';
-import { readShardedSafetensors, SAFETENSORS_INDEX_FILE } from './safetensors-index.js';
-import { readSafetensors } from './safetensors-reader.js';
-import { writeAtomically, writeSafetensors } from './safetensors-writer.js';
-import { HfTokenizer, loadTokenizer, readJsonObject, type TokenizerFiles } from './tokenizer.js';
-import type { Weights } from './weights.js';
+import { checkDecoderWeights } from '../model/expected-weights.js';
+import { type DecoderConfig, parseDecoderConfig } from '../model/model-config.js';
+import type { Weights } from '../model/weights.js';
+import type { SafetensorsDType } from '../safetensors/safetensors-dtype.js';
+import { readShardedSafetensors, SAFETENSORS_INDEX_FILE } from '../safetensors/safetensors-index.js';
+import { readSafetensors } from '../safetensors/safetensors-reader.js';
+import { writeAtomically, writeSafetensors } from '../safetensors/safetensors-writer.js';
+import { HfTokenizer, loadTokenizer, readJsonObject, type TokenizerFiles } from '../tokenizer/tokenizer.js';
 
 /** A loaded HF model directory: validated config, checked float32 weights, tokenizer. */
 export interface HfModel {

@@ -1,11 +1,11 @@
 // Folding a LoRA adapter into the base weights, as PEFT's merge_and_unload does:
 // W' = W + scaling * B @ A for each adapted projection. The merged model is a plain decoder with
 // the same logits as base + adapter (up to float32 rounding), loadable without PEFT.
-import { type HfModelToWrite, writeHfDirectory } from './hf-directory.js';
+import { type HfModelToWrite, writeHfDirectory } from '../hf/hf-directory.js';
+import type { DecoderConfig } from '../model/model-config.js';
+import type { Weights, WeightTensor } from '../model/weights.js';
 import { loraScaling } from './lora-config.js';
 import { checkLoraWeights, type LoraAdapter, loraModules } from './lora-weights.js';
-import type { DecoderConfig } from './model-config.js';
-import type { Weights, WeightTensor } from './weights.js';
 
 /**
  * Base weights with `adapter` merged in: a new Map whose adapted projections are new tensors and

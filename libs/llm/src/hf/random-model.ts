@@ -1,8 +1,8 @@
-import { charTokenizerFiles } from './char-tokenizer.js';
+import { initDecoderWeights } from '../model/init-weights.js';
+import type { DecoderConfig } from '../model/model-config.js';
+import { parseDecoderConfig } from '../model/model-config.js';
+import { charTokenizerFiles } from '../tokenizer/char-tokenizer.js';
 import { writeHfDirectory } from './hf-directory.js';
-import { initDecoderWeights } from './init-weights.js';
-import type { DecoderConfig } from './model-config.js';
-import { parseDecoderConfig } from './model-config.js';
 
 /** Printable ASCII and newline: English prompts and GSM8K problems encode without <unk>. */
 export const PRINTABLE_ASCII = `${Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('')}\n`;

@@ -1,5 +1,5 @@
+import { seededRandom } from '../generation/sampler.js';
 import { expectedDecoderWeights } from './expected-weights.js';
-import { seededRandom } from './generation/sampler.js';
 import type { DecoderConfig } from './model-config.js';
 import type { Weights } from './weights.js';
 

@@ -3,10 +3,10 @@
 // A and B are initializers for inference, or graph inputs (named by their PEFT keys) for training,
 // so autodiff can return their gradients under the same names the adapter file uses.
 import { add, type GraphBuilder, matMul, mul, scalar, type Tensor, transpose } from '@failmine/onnx-graph';
-import type { DecoderGraphOptions } from './decoder-graph.js';
+import type { DecoderGraphOptions } from '../model/decoder-graph.js';
+import type { Weights } from '../model/weights.js';
 import { loraScaling } from './lora-config.js';
 import { type LoraAdapter, loraKey, projectionOf } from './lora-weights.js';
-import type { Weights } from './weights.js';
 
 /** The hook buildDecoder calls for every linear projection. */
 export type LinearHook = NonNullable<DecoderGraphOptions['linearHook']>;

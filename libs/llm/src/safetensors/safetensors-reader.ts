@@ -3,13 +3,13 @@
 // validated against the file size before any tensor byte is read, so a truncated or corrupt file
 // fails with the file and tensor named instead of yielding garbage weights.
 import { open } from 'node:fs/promises';
+import type { Weights } from '../model/weights.js';
 import {
   decodeToFloat32,
   isSupportedDType,
   SAFETENSORS_DTYPE_BYTES,
   type SafetensorsDType,
 } from './safetensors-dtype.js';
-import type { Weights } from './weights.js';
 
 /** One tensor's entry in a safetensors header; offsets are relative to the data section. */
 export interface SafetensorsTensorInfo {
