@@ -2,7 +2,6 @@
 // category), open-ended items to the pairwise judge with both outputs. Verdicts the state already
 // holds are not asked again; new ones are recorded every batchSize verdicts.
 import { FailedPreconditionError, traceStream } from '@failmine/runtime';
-import type { Run } from './compare.js';
 import {
   type EvalItem,
   type GradeInput,
@@ -11,6 +10,7 @@ import {
   JUDGE_ROUTE,
 } from './compare-clients.js';
 import { type CompareEvent, checkNotCancelled, progress } from './compare-events.js';
+import type { Run } from './compare-input.js';
 import type { Side, StateRecord } from './compare-state.js';
 import type { ItemVerdicts } from './item-outcomes.js';
 

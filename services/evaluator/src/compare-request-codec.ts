@@ -12,8 +12,9 @@ import type {
   ReferenceSpec,
 } from '@failmine/contracts';
 import { type ArtifactStore, chunkBuffer, InvalidArgumentError, NotFoundError } from '@failmine/runtime';
-import type { CompareEvent, CompareInput, ReferenceSource } from './compare.js';
+import type { CompareEvent } from './compare.js';
 import type { EndpointSpec, ModelSpec, SetQuery } from './compare-clients.js';
+import type { CompareInput, ReferenceSource } from './compare-input.js';
 import { categoryLabel, decodeGate, encodeEvaluation } from './evaluation-codec.js';
 import { readReferenceOutputs } from './reference-outputs.js';
 import type { PairedOutcome } from './win-tie-loss.js';

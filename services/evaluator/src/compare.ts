@@ -5,61 +5,17 @@
 // evaluation id skips it. Plain TypeScript behind compare-clients.ts; the handler only decodes.
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError, traceStream } from '@failmine/runtime';
-import type {
-  CallScope,
-  CompareClients,
-  EndpointSpec,
-  EvalItem,
-  GradeSettings,
-  ModelSpec,
-  Sampling,
-  SetQuery,
-} from './compare-clients.js';
+import type { CallScope, CompareClients, EvalItem, ModelSpec, SetQuery } from './compare-clients.js';
 import { type CompareEvent, checkNotCancelled, progress } from './compare-events.js';
 import { generateSide, type SideGenerator } from './compare-generation.js';
 import { gradeAll } from './compare-grading.js';
+import { type CompareInput, DEFAULT_COMPARE_BATCH_SIZE, type Run } from './compare-input.js';
 import { type CompareState, type CompareStateStore, MEMORY_STATE_STORE } from './compare-state.js';
-import type { GateSpec } from './gates.js';
 import { pairOutcomes, presentBreakdownKeys } from './item-outcomes.js';
 import { type ReferenceOutputs, referenceOutputsFor } from './reference-outputs.js';
 import { summarize } from './summarize.js';
 
 export type { CompareEvent, CompareUsage } from './compare-events.js';
-
-/** What the candidate is compared against. */
-export type ReferenceSource =
-  | { kind: 'model'; model: ModelSpec }
-  | { kind: 'outputs'; outputs: ReferenceOutputs; source: string }
-  | { kind: 'endpoint'; endpoint: EndpointSpec };
-
-/** A decoded CompareRequest. */
-export interface CompareInput {
-  /** The caller's key: "" keeps nothing; otherwise a repeated call resumes the finished work. */
-  evaluationId: string;
-  candidate: ModelSpec;
-  reference: ReferenceSource;
-  set: SetQuery;
-  /** Sets not trained on: evaluated the same way and checked for forgetting. */
-  forgettingSets: readonly SetQuery[];
-  /** Empty means the plan's gates. */
-  gates: readonly GateSpec[];
-  sampling: Sampling;
-  grade?: GradeSettings | undefined;
-  /** Prompts per Generate call; cancellation is checked, progress reported and state saved between calls. */
-  batchSize?: number;
-}
-
-/** Default prompts per Generate call: enough to fill the inference service's device batches. */
-export const DEFAULT_COMPARE_BATCH_SIZE = 32;
-
-/** What every step of one comparison shares. */
-export interface Run {
-  input: CompareInput;
-  clients: CompareClients;
-  scope: CallScope;
-  state: CompareState;
-  batchSize: number;
-}
 
 /**
  * What the finished work depends on, as stored under the evaluation id. Gates are left out on

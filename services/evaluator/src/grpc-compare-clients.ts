@@ -1,38 +1,22 @@
-// The gRPC side of Compare's clients (compare-clients.ts): contract messages in and out,
-// the caller's deadline and cancellation on every call, and downstream failures turned into
-// errors that name the service.
+// Compare's clients (compare-clients.ts) over @failmine/clients: contract messages in and out,
+// the caller's deadline and cancellation on every call, failures naming the service.
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import {
-  Category,
-  categoryFromJSON,
-  categoryToJSON,
-  DatasetServiceClient,
-  type GradeRequest,
-  GraderServiceClient,
-  type GroundTruth,
-  InferenceServiceClient,
-  ModelRef,
-  Outcome,
-} from '@failmine/contracts';
+  categoryLabel,
+  categoryOf,
+  type GraderClient,
+  grpcDatasetClient,
+  grpcGraderClient,
+  grpcInferenceClient,
+  pairwiseOutcome,
+} from '@failmine/clients';
+import { type GroundTruth, ModelRef } from '@failmine/contracts';
+import { type ClientSecurity, FailedPreconditionError } from '@failmine/runtime';
 import {
-  CancelledError,
-  type ClientSecurity,
-  callUnary,
-  createClient,
-  FailedPreconditionError,
-  FailmineError,
-  isServiceError,
-  UnavailableError,
-} from '@failmine/runtime';
-import { type CallOptions, type ClientReadableStream, Metadata, status } from '@grpc/grpc-js';
-import {
-  type CallScope,
   type ChatEndpoint,
   type CompareClients,
   type EndpointSpec,
   type EvalItem,
-  type GradedItem,
   type GradeInput,
   type Grader,
   JUDGE_ROUTE,
@@ -56,101 +40,35 @@ export interface CompareClientOptions {
   endpoint?: (spec: EndpointSpec) => ChatEndpoint;
 }
 
-function callOptions(scope: CallScope): Partial<CallOptions> {
-  return scope.deadline ? { deadline: scope.deadline } : {};
-}
-
-/** A downstream failure as an error naming the service; UNAVAILABLE comes after the client's retries. */
-function downstreamError(service: string, address: string, err: unknown, scope: CallScope): Error {
-  if (scope.signal.aborted)
-    return new CancelledError(`Compare cancelled while calling the ${service} service`);
-  if (!isServiceError(err)) return err as Error;
-  if (err.code === status.UNAVAILABLE) {
-    return new UnavailableError(`${service} service at ${address} is unavailable: ${err.details}`, {
-      cause: err,
-    });
-  }
-  return new FailmineError(err.code, `${service} service: ${err.details}`, { cause: err });
-}
-
-/** Reads a server stream, cancelling it when the scope aborts or the reader stops early. */
-async function* readStream<T>(
-  call: ClientReadableStream<T> | AsyncIterable<unknown>,
-  cancel: () => void,
-  scope: CallScope,
-  onError: (err: unknown) => Error,
-): AsyncGenerator<T> {
-  let finished = false;
-  scope.signal.addEventListener('abort', cancel, { once: true });
-  try {
-    for await (const msg of call as AsyncIterable<T>) yield msg;
-    finished = true;
-  } catch (err) {
-    finished = true;
-    throw onError(err);
-  } finally {
-    scope.signal.removeEventListener('abort', cancel);
-    if (!finished) cancel();
-  }
-}
-
-const categoryOf = (label: string): Category =>
-  label === '' ? Category.CATEGORY_UNSPECIFIED : categoryFromJSON(`CATEGORY_${label.toUpperCase()}`);
-
-const categoryLabelOf = (c: Category): string =>
-  c === Category.CATEGORY_UNSPECIFIED
-    ? ''
-    : categoryToJSON(c)
-        .replace(/^CATEGORY_/, '')
-        .toLowerCase();
-
-const PAIRWISE = new Map<Outcome, 'win' | 'tie' | 'loss'>([
-  [Outcome.OUTCOME_WIN, 'win'],
-  [Outcome.OUTCOME_TIE, 'tie'],
-  [Outcome.OUTCOME_LOSS, 'loss'],
-]);
-
 /** Compare's clients over gRPC, plus close() for shutdown. */
 export function createGrpcCompareClients(
   addresses: CompareAddresses,
   options: CompareClientOptions = {},
 ): CompareClients & { close(): void } {
-  const security = options.security ? { security: options.security } : {};
-  const dataset = createClient(DatasetServiceClient, addresses.datasetAddress, security);
-  const inference = createClient(InferenceServiceClient, addresses.inferenceAddress, security);
+  const connect = options.security ? { security: options.security } : {};
+  const dataset = grpcDatasetClient(addresses.datasetAddress, connect);
+  const inference = grpcInferenceClient(addresses.inferenceAddress, connect);
   // One client per distinct address: routes sharing a grader share its channel.
   const routes = addresses.graderAddresses ?? {};
-  const graderClients = new Map<string, GraderServiceClient>();
+  const graders = new Map<string, GraderClient>();
   for (const address of new Set([addresses.graderAddress, ...Object.values(routes)])) {
-    graderClients.set(address, createClient(GraderServiceClient, address, security));
+    graders.set(address, grpcGraderClient(address, connect));
   }
-  const fail = (service: string, address: string, scope: CallScope) => (err: unknown) =>
-    downstreamError(service, address, err, scope);
   return {
     dataset: {
       async *examples(q, scope) {
-        const call = dataset.streamExamples(
-          {
-            dataset: q.dataset,
-            category: categoryOf(q.category),
-            split: q.split,
-            ids: [...q.ids],
-            offset: 0,
-            limit: q.limit,
-            format: { shots: 0, chat: false, style: '' },
-            seed: 0,
-          },
-          new Metadata(),
-          callOptions(scope),
-        );
-        const onError = fail('dataset', addresses.datasetAddress, scope);
-        for await (const msg of readStream(call, () => call.cancel(), scope, onError)) {
-          const e = msg.example;
-          if (!e) continue;
+        const query = {
+          dataset: q.dataset,
+          category: q.category,
+          split: q.split,
+          ids: q.ids,
+          limit: q.limit,
+        };
+        for await (const e of dataset.examples(query, scope)) {
           const item: EvalItem = {
             id: e.id,
             dataset: e.dataset,
-            category: categoryLabelOf(e.category),
+            category: categoryLabel(e.category),
             prompt: e.prompt,
             metadata: e.metadata,
             groundTruth: e.groundTruth,
@@ -162,43 +80,20 @@ export function createGrpcCompareClients(
     },
     inference: {
       async load(model, scope) {
-        try {
-          // The ref is the contract's ModelRef: compare-request-codec.ts built it.
-          const res = await callUnary(
-            inference.loadModel.bind(inference),
-            { model: model.ref as ModelRef, modelId: modelIdOf(model.ref as ModelRef), device: '' },
-            {
-              signal: scope.signal,
-              ...(scope.deadline ? { deadlineMs: scope.deadline.getTime() - Date.now() } : {}),
-            },
-          );
-          return res.modelId;
-        } catch (err) {
-          throw downstreamError('inference', addresses.inferenceAddress, err, scope);
-        }
+        // The ref is the contract's ModelRef: compare-request-codec.ts built it.
+        const ref = model.ref as ModelRef;
+        return (await inference.load({ model: ref, modelId: modelIdOf(ref) }, scope)).modelId;
       },
       async *generate(modelId, prompts, sampling, scope) {
-        const call = inference.generate(
-          {
-            modelId,
-            prompts: prompts.map((p) => ({ id: p.id, text: p.text, messages: [] })),
-            sampling: { ...sampling, stop: [...sampling.stop] },
-            streamTokens: false,
-          },
-          new Metadata(),
-          callOptions(scope),
+        const generated = inference.generate(
+          modelId,
+          prompts,
+          { ...sampling, stop: [...sampling.stop] },
+          scope,
         );
-        const onError = fail('inference', addresses.inferenceAddress, scope);
-        for await (const msg of readStream(call, () => call.cancel(), scope, onError)) {
-          if (msg.event?.$case !== 'completion') continue;
-          const c = msg.event.completion;
-          yield {
-            promptId: c.promptId,
-            text: c.text,
-            promptTokens: c.usage?.promptTokens ?? 0,
-            completionTokens: c.usage?.completionTokens ?? 0,
-            deviceSeconds: c.usage?.deviceSeconds ?? 0,
-          };
+        for await (const c of generated) {
+          const { promptId, text, promptTokens, completionTokens, deviceSeconds } = c;
+          yield { promptId, text, promptTokens, completionTokens, deviceSeconds };
         }
       },
     },
@@ -209,7 +104,7 @@ export function createGrpcCompareClients(
           'the set has open-ended items, which only a pairwise judge decides: start the evaluator with --grader-address-judge',
         );
       }
-      return grpcGrader(graderClients.get(address) as GraderServiceClient, address, fail);
+      return graderOf(graders.get(address) as GraderClient);
     },
     endpoint(spec) {
       if (!options.endpoint)
@@ -219,34 +114,16 @@ export function createGrpcCompareClients(
     close() {
       dataset.close();
       inference.close();
-      for (const client of graderClients.values()) client.close();
+      for (const client of graders.values()) client.close();
     },
   };
 }
 
-function grpcGrader(
-  client: GraderServiceClient,
-  address: string,
-  fail: (service: string, address: string, scope: CallScope) => (err: unknown) => Error,
-): Grader {
+function graderOf(client: GraderClient): Grader {
   return {
-    async *grade(items, settings, scope): AsyncGenerator<GradedItem> {
-      const call = client.grade(new Metadata(), callOptions(scope));
-      const requests: GradeRequest[] = [
-        ...(settings ? [{ message: { $case: 'options' as const, options: settings } }] : []),
-        ...items.map((i) => ({ message: { $case: 'item' as const, item: gradeItem(i) } })),
-      ];
-      // Written while verdicts are read: the grader answers as items arrive and pushes back.
-      void (async () => {
-        for (const req of requests) {
-          // once() rejects when the call fails, so a dead stream does not leave this loop waiting.
-          if (!call.write(req)) await once(call, 'drain');
-        }
-        call.end();
-      })().catch(() => call.cancel());
-      for await (const msg of readStream(call, () => call.cancel(), scope, fail('grader', address, scope))) {
-        const v = (msg as { verdict?: { itemId: string; correct: boolean; outcome: Outcome } }).verdict;
-        if (v) yield { id: v.itemId, correct: v.correct, judged: PAIRWISE.get(v.outcome) };
+    async *grade(items, settings, scope) {
+      for await (const v of client.grade(items.map(gradeItem), settings, scope)) {
+        yield { id: v.itemId, correct: v.correct, judged: pairwiseOutcome(v.outcome) };
       }
     },
   };

@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { FailedPreconditionError, UnavailableError } from '@failmine/runtime';
-import type { CompareInput } from '../src/compare.js';
 import type { EndpointSpec } from '../src/compare-clients.js';
+import type { CompareInput } from '../src/compare-input.js';
 import { createOpenAiEndpoint } from '../src/openai-endpoint.js';
 import { baseInput, fakeClients, run } from './support/fake-compare-clients.js';
 

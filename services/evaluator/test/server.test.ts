@@ -103,7 +103,7 @@ describe('evaluator server', () => {
       },
     });
     assert.equal(err.code, status.UNAVAILABLE);
-    assert.match(err.details, /^dataset service at 127\.0\.0\.1:1 is unavailable: /);
+    assert.match(err.details, /^dataset service at 127\.0\.0\.1:1: 14 UNAVAILABLE: /);
   });
 
   it('refuses a malformed OpenAI-compatible reference endpoint, naming the field', async () => {

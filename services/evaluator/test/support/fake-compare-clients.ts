@@ -1,6 +1,6 @@
 // In-memory fakes of Compare's downstream services, shared by the orchestration tests.
 import assert from 'node:assert/strict';
-import { type CompareEvent, type CompareInput, compare } from '../../src/compare.js';
+import { type CompareEvent, compare } from '../../src/compare.js';
 import {
   type CallScope,
   type CompareClients,
@@ -11,6 +11,7 @@ import {
   type ModelSpec,
   type Sampling,
 } from '../../src/compare-clients.js';
+import type { CompareInput } from '../../src/compare-input.js';
 import type { CompareStateStore } from '../../src/compare-state.js';
 
 export const item = (dataset: string, n: number, metadata: Record<string, string> = {}): EvalItem => ({
