@@ -1,2 +1,20 @@
-// The public API of @failmine/problems: add an export only when another package needs it.
-export {};
+// The public API of @failmine/problems: what the dataset service and tools/tiny-model use. Add an
+// export only when another package needs it.
+// A blank line after each group's comment keeps biome's export sorting inside the group.
+
+// A benchmark problem as plain data: its category, ground truth and formatted prompt.
+
+export type { Category, FormattedExample, GroundTruth, SourceExample } from './example.js';
+
+// GSM8K's "#### N" final answers and its way of writing numbers, parsed here and nowhere else.
+
+export { parseGsm8kAnswer, parseNumber } from './parse-gsm8k-answer.js';
+
+// Prompts: k-shot exemplars and the plain layout per kind of problem.
+
+export type { PromptOptions } from './prompt-format.js';
+export { checkPromptOptions, formatExample, pickExemplars } from './prompt-format.js';
+
+// Seeded GSM8K-style word problems (the synthetic-math dataset).
+
+export { generateSyntheticMath, SYNTHETIC_DEFAULT_SEED, SYNTHETIC_SPLIT_SIZES } from './synthetic-math.js';

@@ -9,9 +9,9 @@ import {
   type TrainingSetOptions,
   type WriteTrainingSetRequest,
 } from '@failmine/contracts';
+import type { Category as DomainCategory, FormattedExample, GroundTruth } from '@failmine/problems';
 import { InvalidArgumentError } from '@failmine/runtime';
 import type { DatasetSource } from './dataset-registry.js';
-import type { Category as DomainCategory, FormattedExample, GroundTruth } from './example.js';
 import type { TrainingRecordInput } from './training-set-writer.js';
 
 const TO_CONTRACT = new Map<DomainCategory, Category>([

@@ -1,14 +1,18 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import {
+  type Category,
+  generateSyntheticMath,
+  type SourceExample,
+  SYNTHETIC_SPLIT_SIZES,
+} from '@failmine/problems';
 import { NotFoundError } from '@failmine/runtime';
-import type { Category, SourceExample } from './example.js';
 import { loadGenericJsonl, MANIFEST_FILE, readGenericManifest } from './generic-jsonl-loader.js';
 import { GSM8K_SPLITS, loadGsm8k } from './gsm8k-loader.js';
 import { HUMANEVAL_SPLITS, loadHumanEval } from './humaneval-loader.js';
 import { loadMbpp, MBPP_SPLITS } from './mbpp-loader.js';
 import { loadMmlu, mmluSplits } from './mmlu-loader.js';
 import { exists } from './record-files.js';
-import { generateSyntheticMath, SYNTHETIC_SPLIT_SIZES } from './synthetic-math.js';
 
 /** A dataset found under the data directory (or generated), and how to load its splits. */
 export interface DatasetSource {

@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type GroundTruth, parseNumber, type SourceExample } from '@failmine/problems';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
 import { z } from 'zod';
-import type { GroundTruth, SourceExample } from './example.js';
 import { optionalStringField, stringArrayField, stringField } from './field-readers.js';
 import type { SourceRecord } from './jsonl-reader.js';
-import { parseNumber } from './parse-gsm8k-answer.js';
 import { readRecords } from './record-files.js';
 
 /** File name of the manifest that makes a folder under the data directory a generic dataset. */

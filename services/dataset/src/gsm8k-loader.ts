@@ -1,7 +1,6 @@
+import { parseGsm8kAnswer, type SourceExample } from '@failmine/problems';
 import { NotFoundError } from '@failmine/runtime';
-import type { SourceExample } from './example.js';
 import { stringField } from './field-readers.js';
-import { parseGsm8kAnswer } from './parse-gsm8k-answer.js';
 import { findRecordFile, readRecords } from './record-files.js';
 
 /** GSM8K's splits as shipped: train (7,473) and test (1,319). */

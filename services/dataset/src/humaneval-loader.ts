@@ -1,5 +1,5 @@
+import type { SourceExample } from '@failmine/problems';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
-import type { SourceExample } from './example.js';
 import { stringField } from './field-readers.js';
 import { findRecordFile, readRecords } from './record-files.js';
 

@@ -1,4 +1,4 @@
-import type { SourceExample } from './example.js';
+import type { SourceExample } from '@failmine/problems';
 import { normalizeText } from './normalize-text.js';
 
 // Questions are indexed by their first few words, so each instruction is scanned once per word

@@ -1,5 +1,5 @@
+import type { Category } from '@failmine/problems';
 import type { DatasetRegistry, DatasetSource } from './dataset-registry.js';
-import type { Category } from './example.js';
 
 /** A dataset with the size of each of its splits. */
 export interface DatasetListing {

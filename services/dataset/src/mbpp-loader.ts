@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
+import type { SourceExample } from '@failmine/problems';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
-import type { SourceExample } from './example.js';
 import { integerField, stringArrayField, stringField } from './field-readers.js';
 import { findRecordFile, readRecords } from './record-files.js';
 

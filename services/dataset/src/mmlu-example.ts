@@ -1,4 +1,4 @@
-import type { SourceExample } from './example.js';
+import type { SourceExample } from '@failmine/problems';
 
 /** MMLU's answer letters, indexed by the 0-based answer both HF layouts (CSV and parquet) use. */
 export const MMLU_LETTERS = ['A', 'B', 'C', 'D'] as const;

@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { SourceExample } from '@failmine/problems';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
 import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
-import type { SourceExample } from './example.js';
 import { MMLU_LETTERS, mmluExample } from './mmlu-example.js';
 import { loadMmluParquet, mmluParquetFiles } from './mmlu-parquet-loader.js';
 import { readTextFile } from './read-text-file.js';

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SourceExample } from '@failmine/problems';
 import { InvalidArgumentError } from '@failmine/runtime';
-import type { SourceExample } from './example.js';
 import { integerField, stringArrayField, stringField } from './field-readers.js';
 import type { SourceRecord } from './jsonl-reader.js';
 import { MMLU_LETTERS, mmluExample } from './mmlu-example.js';

@@ -1,7 +1,14 @@
+import {
+  type Category,
+  checkPromptOptions,
+  type FormattedExample,
+  formatExample,
+  type PromptOptions,
+  pickExemplars,
+  type SourceExample,
+} from '@failmine/problems';
 import { counter, InvalidArgumentError, NotFoundError, traceStream } from '@failmine/runtime';
 import type { DatasetRegistry, DatasetSource } from './dataset-registry.js';
-import type { Category, FormattedExample, SourceExample } from './example.js';
-import { checkPromptOptions, formatExample, type PromptOptions, pickExemplars } from './prompt-format.js';
 
 const examplesServed = counter('failmine.dataset.examples', 'Examples streamed (rate: items/s)');
 

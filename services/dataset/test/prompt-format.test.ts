@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { checkPromptOptions, formatExample, pickExemplars } from '@failmine/problems';
 import { DatasetRegistry } from '../src/dataset-registry.js';
-import { checkPromptOptions, formatExample, pickExemplars } from '../src/prompt-format.js';
 import { selectExamples } from '../src/select-examples.js';
 import { DATASETS_DIR } from './real-datasets.js';
 

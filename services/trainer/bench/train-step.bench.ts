@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { TRAINING_DEFAULTS } from '@failmine/training';
 import { runTrainingJob } from '../src/training-job.js';
-import { TRAINING_DEFAULTS } from '../src/training-options.js';
 import { writeRecords, writeTinyModel } from '../test/support/tiny-model.js';
 
 const MODEL = {

@@ -9,9 +9,8 @@ import {
   NotFoundError,
   unpackDirectoryArtifact,
 } from '@failmine/runtime';
-import type { StepProgress } from './train-loop.js';
+import type { StepProgress, TrainingOptions, TrainingRuntime } from '@failmine/training';
 import { runTrainingJob, type TrainingOutcome } from './training-job.js';
-import type { TrainingOptions, TrainingRuntime } from './training-options.js';
 import type { RecordSource } from './training-records.js';
 
 /** A dataset or model: an artifact stored on this node by sha256, or a path on this node. */

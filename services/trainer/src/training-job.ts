@@ -1,6 +1,6 @@
 // One training job end to end: check the data, load the model, tokenize, split, build the
 // training session, start or resume the loop, then write the adapter (or full model) and store
-// it packed as an artifact. The loop itself is in train-loop.ts.
+// it packed as an artifact. The loop itself is @failmine/training's trainLoop.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
@@ -11,16 +11,23 @@ import {
   readHfDirectory,
 } from '@failmine/llm';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { initAdamW } from './adamw.js';
-import { splitEval } from './batches.js';
-import { loadCheckpoint, removeCheckpoint } from './checkpoint.js';
-import { deriveSeed } from './seeded-rng.js';
-import { type TokenizedExample, tokenizeRecord } from './tokenize-records.js';
-import { type StepProgress, trainLoop } from './train-loop.js';
+import {
+  deriveSeed,
+  initAdamW,
+  loadCheckpoint,
+  removeCheckpoint,
+  type StepProgress,
+  splitEval,
+  type TokenizedExample,
+  type TrainingOptions,
+  type TrainingRecord,
+  type TrainingRuntime,
+  TrainingSession,
+  tokenizeRecord,
+  trainLoop,
+} from '@failmine/training';
 import { type TrainedModel, writeTrainedModel } from './trained-output.js';
-import { TrainingSession } from './training-graph.js';
-import type { TrainingOptions, TrainingRuntime } from './training-options.js';
-import { type RecordSource, readTrainingRecords, type TrainingRecord } from './training-records.js';
+import { type RecordSource, readTrainingRecords } from './training-records.js';
 
 /** What to train. */
 export interface TrainingJobSpec {

@@ -3,16 +3,7 @@
 // (naming file:line) instead of after an hour of training.
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
-
-/** One training example. */
-export interface TrainingRecord {
-  /** The prompt: the user turn of the chat, or the text before the newline in plain format. */
-  instruction: string;
-  /** The target: the only tokens the loss is computed on. */
-  output: string;
-  /** "file:line", for later messages about this record. */
-  where: string;
-}
+import type { TrainingRecord } from '@failmine/training';
 
 /** A JSONL file to read: its path and the name errors use for it. */
 export interface RecordSource {

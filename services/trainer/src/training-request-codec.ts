@@ -11,11 +11,14 @@ import {
 } from '@failmine/contracts';
 import { LORA_TARGET_MODULES, type LoraTargetModule } from '@failmine/llm';
 import { InvalidArgumentError } from '@failmine/runtime';
-import type { LrScheduleKind } from './lr-schedule.js';
-import type { StepProgress } from './train-loop.js';
+import {
+  type LrScheduleKind,
+  type StepProgress,
+  TRAINING_DEFAULTS,
+  type TrainingOptions,
+} from '@failmine/training';
 import type { InputRef } from './trainer-jobs.js';
 import type { TrainingOutcome } from './training-job.js';
-import { TRAINING_DEFAULTS, type TrainingOptions } from './training-options.js';
 
 const SCHEDULES = new Map<LrSchedule, LrScheduleKind>([
   [LrSchedule.LR_SCHEDULE_UNSPECIFIED, TRAINING_DEFAULTS.schedule],

@@ -6,8 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateSyntheticMath } from '@failmine/dataset/dist/synthetic-math.js';
 import { readHfDirectory } from '@failmine/llm';
+import { generateSyntheticMath } from '@failmine/problems';
 import { greedyAccuracy } from '../src/greedy-accuracy.js';
 import { toRecord } from '../src/pretraining-corpus.js';
 

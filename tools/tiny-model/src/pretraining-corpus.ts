@@ -1,8 +1,11 @@
 // The pretraining data: synthetic math problems laid out exactly as the flow shows them to the
 // model, so the tiny model answers the extract's prompts in the "#### N" format and stops at eos.
-import type { SourceExample } from '@failmine/dataset/dist/example.js';
-import { formatExample } from '@failmine/dataset/dist/prompt-format.js';
-import { generateSyntheticMath, SYNTHETIC_DEFAULT_SEED } from '@failmine/dataset/dist/synthetic-math.js';
+import {
+  formatExample,
+  generateSyntheticMath,
+  type SourceExample,
+  SYNTHETIC_DEFAULT_SEED,
+} from '@failmine/problems';
 
 /** One problem as the model sees it: the prompt the extract sends, and the reference answer. */
 export interface MathRecord {

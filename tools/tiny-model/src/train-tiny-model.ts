@@ -5,21 +5,25 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  bpeTokenizerFiles,
   type DecoderConfig,
   HfTokenizer,
   initDecoderWeights,
   PRINTABLE_ASCII,
   parseDecoderConfig,
-  trainBpe,
   type Weights,
   writeHfDirectory,
 } from '@failmine/llm';
-import { initAdamW } from '@failmine/trainer/dist/adamw.js';
-import { type TokenizedExample, tokenizeRecord } from '@failmine/trainer/dist/tokenize-records.js';
-import { planSteps, trainLoop } from '@failmine/trainer/dist/train-loop.js';
-import { TrainingSession } from '@failmine/trainer/dist/training-graph.js';
-import { TRAINING_DEFAULTS, type TrainingOptions } from '@failmine/trainer/dist/training-options.js';
+import {
+  initAdamW,
+  planSteps,
+  type TokenizedExample,
+  TRAINING_DEFAULTS,
+  type TrainingOptions,
+  TrainingSession,
+  tokenizeRecord,
+  trainLoop,
+} from '@failmine/training';
+import { bpeTokenizerFiles, trainBpe } from './bpe-trainer.js';
 import { type GreedyAccuracy, greedyAccuracy } from './greedy-accuracy.js';
 import { type MathRecord, pretrainingData, recordText } from './pretraining-corpus.js';
 import type { TinyRecipe } from './tiny-recipe.js';

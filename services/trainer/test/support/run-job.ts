@@ -1,8 +1,7 @@
 // Runs a training job to its end in-process and collects what tests look at.
 import { createHash } from 'node:crypto';
-import type { StepProgress } from '../../src/train-loop.js';
+import { type StepProgress, TRAINING_DEFAULTS, type TrainingOptions } from '@failmine/training';
 import { runTrainingJob, type TrainingJobSpec, type TrainingOutcome } from '../../src/training-job.js';
-import { TRAINING_DEFAULTS, type TrainingOptions } from '../../src/training-options.js';
 
 /** Small, fast settings for the tiny model: every LoRA target, a high learning rate, batch 8. */
 export function fastOptions(overrides: Partial<TrainingOptions> = {}): TrainingOptions {

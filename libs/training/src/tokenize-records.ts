@@ -2,7 +2,16 @@
 // (the prompt is context, not something to learn to produce).
 import type { HfTokenizer } from '@failmine/llm';
 import { InvalidArgumentError } from '@failmine/runtime';
-import type { TrainingRecord } from './training-records.js';
+
+/** One training example as the trainer service reads it from JSONL (see its training-records.ts). */
+export interface TrainingRecord {
+  /** The prompt: the user turn of the chat, or the text before the newline in plain format. */
+  instruction: string;
+  /** The target: the only tokens the loss is computed on. */
+  output: string;
+  /** "file:line", for later messages about this record. */
+  where: string;
+}
 
 /** How a record becomes text: the model's chat template, or instruction + "\n" + output + eos. */
 export type PromptFormat = 'chat' | 'plain';

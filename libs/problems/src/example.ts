@@ -1,5 +1,5 @@
-// Plain domain types of the dataset service. They mirror failmine.v1.Example in shape but carry
-// no transport details, so loaders and formatters are tested as plain TypeScript.
+// Plain types of a benchmark problem. They mirror failmine.v1.Example in shape but carry no
+// transport details, so loaders and formatters are tested as plain TypeScript.
 
 /** A benchmark category of the Phase 1B.2 plan. */
 export type Category = 'math' | 'code' | 'creativity';
