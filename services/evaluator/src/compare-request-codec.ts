@@ -12,12 +12,12 @@ import type {
   ReferenceSpec,
 } from '@failmine/contracts';
 import { type ArtifactStore, chunkBuffer, InvalidArgumentError, NotFoundError } from '@failmine/runtime';
-import type { CompareEvent } from './compare.js';
-import type { EndpointSpec, ModelSpec, SetQuery } from './compare-clients.js';
-import type { CompareInput, ReferenceSource } from './compare-input.js';
+import type { EndpointSpec, ModelSpec, SetQuery } from './clients/compare-clients.js';
+import type { CompareEvent } from './compare/compare.js';
+import type { CompareInput, ReferenceSource } from './compare/compare-input.js';
+import { readReferenceOutputs } from './compare/reference-outputs.js';
 import { categoryLabel, decodeGate, encodeEvaluation } from './evaluation-codec.js';
-import { readReferenceOutputs } from './reference-outputs.js';
-import type { PairedOutcome } from './win-tie-loss.js';
+import type { PairedOutcome } from './stats/win-tie-loss.js';
 
 function decodeModel(ref: ModelRef | undefined, field: string): ModelSpec {
   const source = ref?.source;

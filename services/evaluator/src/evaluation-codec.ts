@@ -16,12 +16,17 @@ import {
   type SummarizeRequest,
 } from '@failmine/contracts';
 import { InvalidArgumentError } from '@failmine/runtime';
-import type { ComparisonStats } from './comparison-stats.js';
-import { untrainedCategorySets } from './forgetting-check.js';
-import type { GateOperator as DomainOperator, GateStatus as DomainStatus, Gate, GateSpec } from './gates.js';
-import type { EvaluationSummary, SummarizeInput } from './summarize.js';
-import type { Rate } from './wilson-interval.js';
-import type { PairedOutcome, PairVerdict } from './win-tie-loss.js';
+import type { ComparisonStats } from './stats/comparison-stats.js';
+import { untrainedCategorySets } from './stats/forgetting-check.js';
+import type {
+  GateOperator as DomainOperator,
+  GateStatus as DomainStatus,
+  Gate,
+  GateSpec,
+} from './stats/gates.js';
+import type { EvaluationSummary, SummarizeInput } from './stats/summarize.js';
+import type { Rate } from './stats/wilson-interval.js';
+import type { PairedOutcome, PairVerdict } from './stats/win-tie-loss.js';
 
 const OPERATORS = new Map<GateOperator, DomainOperator>([
   [GateOperator.GATE_OPERATOR_GREATER, '>'],

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { ArtifactStore, clientSecurityFromEnv, packageVersion, serviceMain } from '@failmine/runtime';
-import { fileStateStore } from './compare-state-file.js';
+import { createGrpcCompareClients } from './clients/grpc-compare-clients.js';
+import { createOpenAiEndpoint } from './clients/openai-endpoint.js';
+import { fileStateStore } from './compare/compare-state-file.js';
 import { evaluatorConfigSpec, graderRoutes, prepareStateDir } from './config.js';
-import { createGrpcCompareClients } from './grpc-compare-clients.js';
-import { createOpenAiEndpoint } from './openai-endpoint.js';
 import { createServer } from './server.js';
 
 serviceMain({

@@ -8,12 +8,12 @@ import {
   type GrpcServer,
   type Logger,
 } from '@failmine/runtime';
-import { compare } from './compare.js';
-import type { CompareClients } from './compare-clients.js';
+import type { CompareClients } from './clients/compare-clients.js';
+import { compare } from './compare/compare.js';
+import type { CompareStateStore } from './compare/compare-state.js';
 import { decodeCompareRequest, encodeCompareEvent, storeItemOutcomes } from './compare-request-codec.js';
-import type { CompareStateStore } from './compare-state.js';
 import { decodeSummarizeRequest, encodeEvaluation } from './evaluation-codec.js';
-import { summarize } from './summarize.js';
+import { summarize } from './stats/summarize.js';
 
 /** What the evaluator service's handlers need. */
 export interface EvaluatorDeps {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { breakdownBy, UNLABELLED, validateBreakdownKeys } from '../src/breakdown.js';
+import { breakdownBy, UNLABELLED, validateBreakdownKeys } from '../src/stats/breakdown.js';
 import { outcomesOf } from './outcome-fixtures.js';
 
 describe('breakdownBy', () => {

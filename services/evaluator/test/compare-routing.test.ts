@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FailedPreconditionError } from '@failmine/runtime';
-import { JUDGE_ROUTE } from '../src/compare-clients.js';
+import { JUDGE_ROUTE } from '../src/clients/compare-clients.js';
 import { baseInput, fakeClients, run } from './support/fake-compare-clients.js';
 
 // Which grader an item reaches (its category's, or the pairwise judge for open-ended items),

@@ -9,8 +9,8 @@ import {
   FailedPreconditionError,
   InvalidArgumentError,
 } from '@failmine/runtime';
-import { compare } from '../src/compare.js';
-import { fileStateStore, RECORDS_FILE } from '../src/compare-state-file.js';
+import { compare } from '../src/compare/compare.js';
+import { fileStateStore, RECORDS_FILE } from '../src/compare/compare-state-file.js';
 import { baseInput, fakeClients, run } from './support/fake-compare-clients.js';
 
 // Resume by evaluation id through the file store, with in-memory fakes of the services; the

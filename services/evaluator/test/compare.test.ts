@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CancelledError, InvalidArgumentError } from '@failmine/runtime';
-import { compare } from '../src/compare.js';
-import type { CallScope } from '../src/compare-clients.js';
+import type { CallScope } from '../src/clients/compare-clients.js';
+import { compare } from '../src/compare/compare.js';
 import { baseInput, fakeClients, ITEMS, run } from './support/fake-compare-clients.js';
 
 // Unit test of the orchestration with in-memory fakes of the three services; the real

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkForgetting, untrainedCategorySets } from '../src/forgetting-check.js';
+import { checkForgetting, untrainedCategorySets } from '../src/stats/forgetting-check.js';
 import { outcomesOf } from './outcome-fixtures.js';
 
 describe('forgetting check', () => {

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { compareGroup } from '../src/comparison-stats.js';
-import { DEFAULT_GATES, evaluateGate, evaluateGates, type GateSpec, resolveGates } from '../src/gates.js';
+import { compareGroup } from '../src/stats/comparison-stats.js';
+import {
+  DEFAULT_GATES,
+  evaluateGate,
+  evaluateGates,
+  type GateSpec,
+  resolveGates,
+} from '../src/stats/gates.js';
 import { outcomesOf } from './outcome-fixtures.js';
 
 const statusByMetric = (results: ReturnType<typeof evaluateGates>) =>

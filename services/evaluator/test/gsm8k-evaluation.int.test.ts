@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { readReferenceOutputs } from '../src/reference-outputs.js';
-import { summarize } from '../src/summarize.js';
-import type { PairedOutcome } from '../src/win-tie-loss.js';
+import { readReferenceOutputs } from '../src/compare/reference-outputs.js';
+import { summarize } from '../src/stats/summarize.js';
+import type { PairedOutcome } from '../src/stats/win-tie-loss.js';
 
 const DATASET = fileURLToPath(new URL('../../../../shared/datasets/gsm8k/test.jsonl', import.meta.url));
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { binomialCdf } from '../src/binomial-tail.js';
-import { mcnemarTest } from '../src/mcnemar-test.js';
+import { binomialCdf } from '../src/stats/binomial-tail.js';
+import { mcnemarTest } from '../src/stats/mcnemar-test.js';
 
 const close = (actual: number, expected: number, tol: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: expected ${expected} ± ${tol}, got ${actual}`);

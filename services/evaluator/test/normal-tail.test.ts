@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chiSquare1Tail, erfc } from '../src/normal-tail.js';
+import { chiSquare1Tail, erfc } from '../src/stats/normal-tail.js';
 
 const relClose = (actual: number, expected: number, rel: number, what: string) =>
   assert.ok(

@@ -4,9 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { FailedPreconditionError, UnavailableError } from '@failmine/runtime';
-import type { EndpointSpec } from '../src/compare-clients.js';
-import type { CompareInput } from '../src/compare-input.js';
-import { createOpenAiEndpoint } from '../src/openai-endpoint.js';
+import type { EndpointSpec } from '../src/clients/compare-clients.js';
+import { createOpenAiEndpoint } from '../src/clients/openai-endpoint.js';
+import type { CompareInput } from '../src/compare/compare-input.js';
 import { baseInput, fakeClients, run } from './support/fake-compare-clients.js';
 
 // The reference as an OpenAI-compatible endpoint: a local node:http server stands for the

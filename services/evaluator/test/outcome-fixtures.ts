@@ -1,4 +1,4 @@
-import type { PairedOutcome } from '../src/win-tie-loss.js';
+import type { PairedOutcome } from '../src/stats/win-tie-loss.js';
 
 /** How many items of each kind a crafted group has. */
 export interface Mix {

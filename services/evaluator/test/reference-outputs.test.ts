@@ -8,7 +8,7 @@ import {
   parseReferenceOutputs,
   readReferenceOutputs,
   referenceOutputsFor,
-} from '../src/reference-outputs.js';
+} from '../src/compare/reference-outputs.js';
 
 const rejectsWith = (text: string, message: string) =>
   assert.throws(

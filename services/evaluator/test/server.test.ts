@@ -15,7 +15,7 @@ import {
 } from '@failmine/contracts';
 import { ArtifactStore, callUnary, createClient, createLogger, type GrpcServer } from '@failmine/runtime';
 import { status } from '@grpc/grpc-js';
-import { createGrpcCompareClients } from '../src/grpc-compare-clients.js';
+import { createGrpcCompareClients } from '../src/clients/grpc-compare-clients.js';
 import { createServer } from '../src/server.js';
 
 // Port 1 (tcpmux) is privileged and unused: connections are refused at once.

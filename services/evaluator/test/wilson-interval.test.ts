@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { wilsonInterval, Z_95 } from '../src/wilson-interval.js';
+import { wilsonInterval, Z_95 } from '../src/stats/wilson-interval.js';
 
 /**
  * The Wilson bounds written independently of the implementation: they are the two roots π of

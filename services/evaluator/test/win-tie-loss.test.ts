@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyPair, countWinTieLoss, type PairedOutcome } from '../src/win-tie-loss.js';
+import { classifyPair, countWinTieLoss, type PairedOutcome } from '../src/stats/win-tie-loss.js';
 
 const pair = (
   candidateCorrect: boolean,

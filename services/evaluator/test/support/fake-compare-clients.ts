@@ -1,6 +1,5 @@
 // In-memory fakes of Compare's downstream services, shared by the orchestration tests.
 import assert from 'node:assert/strict';
-import { type CompareEvent, compare } from '../../src/compare.js';
 import {
   type CallScope,
   type CompareClients,
@@ -10,9 +9,10 @@ import {
   JUDGE_ROUTE,
   type ModelSpec,
   type Sampling,
-} from '../../src/compare-clients.js';
-import type { CompareInput } from '../../src/compare-input.js';
-import type { CompareStateStore } from '../../src/compare-state.js';
+} from '../../src/clients/compare-clients.js';
+import { type CompareEvent, compare } from '../../src/compare/compare.js';
+import type { CompareInput } from '../../src/compare/compare-input.js';
+import type { CompareStateStore } from '../../src/compare/compare-state.js';
 
 export const item = (dataset: string, n: number, metadata: Record<string, string> = {}): EvalItem => ({
   id: `${dataset}/test/${n}`,

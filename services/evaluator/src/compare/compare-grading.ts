@@ -8,7 +8,7 @@ import {
   type GraderRoute,
   type GradeSettings,
   JUDGE_ROUTE,
-} from './compare-clients.js';
+} from '../clients/compare-clients.js';
 import { type CompareEvent, checkNotCancelled, progress } from './compare-events.js';
 import type { Run } from './compare-input.js';
 import type { Side, StateRecord } from './compare-state.js';

@@ -5,7 +5,8 @@
 // evaluation id skips it. Plain TypeScript behind compare-clients.ts; the handler only decodes.
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError, traceStream } from '@failmine/runtime';
-import type { CallScope, CompareClients, EvalItem, ModelSpec, SetQuery } from './compare-clients.js';
+import type { CallScope, CompareClients, EvalItem, ModelSpec, SetQuery } from '../clients/compare-clients.js';
+import { summarize } from '../stats/summarize.js';
 import { type CompareEvent, checkNotCancelled, progress } from './compare-events.js';
 import { generateSide, type SideGenerator } from './compare-generation.js';
 import { gradeAll } from './compare-grading.js';
@@ -13,7 +14,6 @@ import { type CompareInput, DEFAULT_COMPARE_BATCH_SIZE, type Run } from './compa
 import { type CompareState, type CompareStateStore, MEMORY_STATE_STORE } from './compare-state.js';
 import { pairOutcomes, presentBreakdownKeys } from './item-outcomes.js';
 import { type ReferenceOutputs, referenceOutputsFor } from './reference-outputs.js';
-import { summarize } from './summarize.js';
 
 export type { CompareEvent, CompareUsage } from './compare-events.js';
 

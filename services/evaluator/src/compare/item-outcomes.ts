@@ -1,5 +1,5 @@
-import type { EvalItem } from './compare-clients.js';
-import type { PairedOutcome, PairVerdict } from './win-tie-loss.js';
+import type { EvalItem } from '../clients/compare-clients.js';
+import type { PairedOutcome, PairVerdict } from '../stats/win-tie-loss.js';
 
 /** What the graders decided, by item id: each side's correctness, the judge's verdict on open-ended items. */
 export interface ItemVerdicts {

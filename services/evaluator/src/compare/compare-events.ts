@@ -1,8 +1,8 @@
 // What Compare streams, and the cancellation check every step makes between batches.
 import { CancelledError } from '@failmine/runtime';
-import type { CallScope } from './compare-clients.js';
-import type { EvaluationSummary } from './summarize.js';
-import type { PairedOutcome } from './win-tie-loss.js';
+import type { CallScope } from '../clients/compare-clients.js';
+import type { EvaluationSummary } from '../stats/summarize.js';
+import type { PairedOutcome } from '../stats/win-tie-loss.js';
 
 /** Tokens and time both sides' generation took. */
 export interface CompareUsage {

@@ -1,8 +1,8 @@
 // What one comparison has finished so far: completions, verdicts and judge decisions per item.
 // Compare consults it to skip finished work and records each batch as it is produced; the
 // file-backed store (compare-state-file.ts) makes that survive a killed evaluator.
-import type { GeneratedText } from './compare-clients.js';
-import type { PairVerdict } from './win-tie-loss.js';
+import type { GeneratedText } from '../clients/compare-clients.js';
+import type { PairVerdict } from '../stats/win-tie-loss.js';
 
 /** The two sides of a comparison. */
 export type Side = 'candidate' | 'reference';

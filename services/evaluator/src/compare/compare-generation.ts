@@ -1,7 +1,7 @@
 // One side's completions: the ones the state already holds, and the rest generated in calls of
 // batchSize prompts, each batch recorded in the state before progress is reported.
 import { traceStream, withSpan } from '@failmine/runtime';
-import type { EvalItem, GeneratedText } from './compare-clients.js';
+import type { EvalItem, GeneratedText } from '../clients/compare-clients.js';
 import { type CompareEvent, checkNotCancelled, progress } from './compare-events.js';
 import type { Run } from './compare-input.js';
 import type { Side } from './compare-state.js';

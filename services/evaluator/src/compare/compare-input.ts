@@ -8,9 +8,9 @@ import type {
   ModelSpec,
   Sampling,
   SetQuery,
-} from './compare-clients.js';
+} from '../clients/compare-clients.js';
+import type { GateSpec } from '../stats/gates.js';
 import type { CompareState } from './compare-state.js';
-import type { GateSpec } from './gates.js';
 import type { ReferenceOutputs } from './reference-outputs.js';
 
 /** What the candidate is compared against. */
