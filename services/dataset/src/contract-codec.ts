@@ -11,8 +11,8 @@ import {
 } from '@failmine/contracts';
 import type { Category as DomainCategory, FormattedExample, GroundTruth } from '@failmine/problems';
 import { InvalidArgumentError } from '@failmine/runtime';
-import type { DatasetSource } from './dataset-registry.js';
-import type { TrainingRecordInput } from './training-set-writer.js';
+import type { DatasetSource } from './loaders/dataset-registry.js';
+import type { TrainingRecordInput } from './training-set/training-set-writer.js';
 
 const TO_CONTRACT = new Map<DomainCategory, Category>([
   ['math', Category.CATEGORY_MATH],

@@ -15,11 +15,11 @@ import {
   decodeTrainingSetStream,
   exampleToContract,
 } from './contract-codec.js';
-import { DatasetRegistry } from './dataset-registry.js';
-import { listDatasets } from './list-datasets.js';
-import { readTrainingSet } from './read-training-set.js';
-import { selectExamples } from './select-examples.js';
-import { writeTrainingSet } from './write-training-set.js';
+import { DatasetRegistry } from './loaders/dataset-registry.js';
+import { listDatasets } from './loaders/list-datasets.js';
+import { selectExamples } from './loaders/select-examples.js';
+import { readTrainingSet } from './training-set/read-training-set.js';
+import { writeTrainingSet } from './training-set/write-training-set.js';
 
 /** What the dataset service's handlers need. */
 export interface DatasetDeps {

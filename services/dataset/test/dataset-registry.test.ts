@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NotFoundError } from '@failmine/runtime';
-import { DatasetRegistry } from '../src/dataset-registry.js';
-import { listDatasets } from '../src/list-datasets.js';
+import { DatasetRegistry } from '../src/loaders/dataset-registry.js';
+import { listDatasets } from '../src/loaders/list-datasets.js';
 import { DATASETS_DIR } from './real-datasets.js';
 
 describe('DatasetRegistry on the real data directory', () => {

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DatasetRegistry } from '../src/dataset-registry.js';
-import { MANIFEST_FILE } from '../src/generic-jsonl-loader.js';
+import { DatasetRegistry } from '../src/loaders/dataset-registry.js';
+import { MANIFEST_FILE } from '../src/loaders/generic-jsonl-loader.js';
 
 describe('generic JSONL datasets with a field mapping', () => {
   const data = mkdtempSync(join(tmpdir(), 'failmine-generic-'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseNumber } from '@failmine/problems';
-import { loadGsm8k } from '../src/gsm8k-loader.js';
+import { loadGsm8k } from '../src/loaders/gsm8k-loader.js';
 import { DATASETS_DIR } from './real-datasets.js';
 
 const dir = join(DATASETS_DIR, 'gsm8k');

@@ -6,10 +6,10 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { SourceExample } from '@failmine/problems';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
-import { DatasetRegistry, type DatasetSource } from '../src/dataset-registry.js';
-import { loadHumanEval } from '../src/humaneval-loader.js';
-import { loadMbpp } from '../src/mbpp-loader.js';
-import { loadMmlu, mmluSplits } from '../src/mmlu-loader.js';
+import { DatasetRegistry, type DatasetSource } from '../src/loaders/dataset-registry.js';
+import { loadHumanEval } from '../src/loaders/humaneval-loader.js';
+import { loadMbpp } from '../src/loaders/mbpp-loader.js';
+import { loadMmlu, mmluSplits } from '../src/loaders/mmlu-loader.js';
 
 // Made-up rows in the HF hub layouts, and the same rows as JSONL/CSV; written by
 // fixtures/make-parquet-fixtures.py, which says which layout each file follows.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { loadHumanEval } from '../src/humaneval-loader.js';
+import { loadHumanEval } from '../src/loaders/humaneval-loader.js';
 import { DATASETS_DIR } from './real-datasets.js';
 
 const dir = join(DATASETS_DIR, 'humaneval');

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { DatasetRegistry } from '../src/dataset-registry.js';
-import { loadGsm8k } from '../src/gsm8k-loader.js';
-import { loadHumanEval } from '../src/humaneval-loader.js';
-import { loadMbpp } from '../src/mbpp-loader.js';
-import { loadMmlu } from '../src/mmlu-loader.js';
-import { writeTrainingSet } from '../src/write-training-set.js';
+import { DatasetRegistry } from '../src/loaders/dataset-registry.js';
+import { loadGsm8k } from '../src/loaders/gsm8k-loader.js';
+import { loadHumanEval } from '../src/loaders/humaneval-loader.js';
+import { loadMbpp } from '../src/loaders/mbpp-loader.js';
+import { loadMmlu } from '../src/loaders/mmlu-loader.js';
+import { writeTrainingSet } from '../src/training-set/write-training-set.js';
 
 const good = (i: number) =>
   JSON.stringify({ question: `What is ${i} + 1?`, answer: `${i} + 1 = ${i + 1}\n#### ${i + 1}` });

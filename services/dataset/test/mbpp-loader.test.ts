@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadMbpp, MBPP_SPLITS, mbppSplitOf } from '../src/mbpp-loader.js';
+import { loadMbpp, MBPP_SPLITS, mbppSplitOf } from '../src/loaders/mbpp-loader.js';
 import { DATASETS_DIR } from './real-datasets.js';
 
 const dir = join(DATASETS_DIR, 'mbpp');

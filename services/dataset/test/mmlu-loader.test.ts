@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadMmlu, mmluSplits } from '../src/mmlu-loader.js';
+import { loadMmlu, mmluSplits } from '../src/loaders/mmlu-loader.js';
 import { DATASETS_DIR } from './real-datasets.js';
 
 const dir = join(DATASETS_DIR, 'mmlu');

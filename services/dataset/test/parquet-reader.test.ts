@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadGsm8k } from '../src/gsm8k-loader.js';
-import { readParquet } from '../src/parquet-reader.js';
+import { loadGsm8k } from '../src/loaders/gsm8k-loader.js';
+import { readParquet } from '../src/readers/parquet-reader.js';
 
 // A 3-row GSM8K-shaped file written by pyarrow 25 (snappy), laid out as HF's gsm8k/main export.
 const fixture = fileURLToPath(new URL('./fixtures/gsm8k-parquet', import.meta.url));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkPromptOptions, formatExample, pickExemplars } from '@failmine/problems';
-import { DatasetRegistry } from '../src/dataset-registry.js';
-import { selectExamples } from '../src/select-examples.js';
+import { DatasetRegistry } from '../src/loaders/dataset-registry.js';
+import { selectExamples } from '../src/loaders/select-examples.js';
 import { DATASETS_DIR } from './real-datasets.js';
 
 const registry = new DatasetRegistry(DATASETS_DIR);

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { SourceExample } from '@failmine/problems';
-import { DatasetRegistry } from '../src/dataset-registry.js';
-import { LeakageIndex } from '../src/leakage-check.js';
-import { buildTrainingSet, type TrainingRecordInput } from '../src/training-set-writer.js';
-import { writeTrainingSet } from '../src/write-training-set.js';
+import { DatasetRegistry } from '../src/loaders/dataset-registry.js';
+import { LeakageIndex } from '../src/training-set/leakage-check.js';
+import { buildTrainingSet, type TrainingRecordInput } from '../src/training-set/training-set-writer.js';
+import { writeTrainingSet } from '../src/training-set/write-training-set.js';
 import { DATASETS_DIR } from './real-datasets.js';
 
 const record = (

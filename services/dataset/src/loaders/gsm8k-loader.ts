@@ -1,7 +1,7 @@
 import { parseGsm8kAnswer, type SourceExample } from '@failmine/problems';
 import { NotFoundError } from '@failmine/runtime';
-import { stringField } from './field-readers.js';
-import { findRecordFile, readRecords } from './record-files.js';
+import { stringField } from '../readers/field-readers.js';
+import { findRecordFile, readRecords } from '../readers/record-files.js';
 
 /** GSM8K's splits as shipped: train (7,473) and test (1,319). */
 export const GSM8K_SPLITS = ['train', 'test'] as const;

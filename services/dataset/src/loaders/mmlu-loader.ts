@@ -4,10 +4,10 @@ import type { SourceExample } from '@failmine/problems';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
 import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
+import { readTextFile } from '../readers/read-text-file.js';
+import { exists } from '../readers/record-files.js';
 import { MMLU_LETTERS, mmluExample } from './mmlu-example.js';
 import { loadMmluParquet, mmluParquetFiles } from './mmlu-parquet-loader.js';
-import { readTextFile } from './read-text-file.js';
-import { exists } from './record-files.js';
 
 /** MMLU splits we know (hendrycks' names), in the original data.tar's order. */
 export const MMLU_SPLITS = ['dev', 'val', 'test'] as const;

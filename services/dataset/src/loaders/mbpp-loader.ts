@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import type { SourceExample } from '@failmine/problems';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
-import { integerField, stringArrayField, stringField } from './field-readers.js';
-import { findRecordFile, readRecords } from './record-files.js';
+import { integerField, stringArrayField, stringField } from '../readers/field-readers.js';
+import { findRecordFile, readRecords } from '../readers/record-files.js';
 
 /** MBPP's standard splits, as HF `mbpp` (full) and the paper define them by task_id. */
 export const MBPP_SPLITS = ['train', 'test', 'validation', 'prompt'] as const;

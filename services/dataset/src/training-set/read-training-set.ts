@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
+import { exists } from '../readers/record-files.js';
 import { globToRegExp } from './output-paths.js';
-import { exists } from './record-files.js';
 
 /** Training-ready files matched by a glob, concatenated in path order. */
 export interface CombinedTrainingSet {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { type GroundTruth, parseNumber, type SourceExample } from '@failmine/problems';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
 import { z } from 'zod';
-import { optionalStringField, stringArrayField, stringField } from './field-readers.js';
-import type { SourceRecord } from './jsonl-reader.js';
-import { readRecords } from './record-files.js';
+import { optionalStringField, stringArrayField, stringField } from '../readers/field-readers.js';
+import type { SourceRecord } from '../readers/jsonl-reader.js';
+import { readRecords } from '../readers/record-files.js';
 
 /** File name of the manifest that makes a folder under the data directory a generic dataset. */
 export const MANIFEST_FILE = 'failmine-dataset.json';

@@ -7,12 +7,12 @@ import {
   SYNTHETIC_SPLIT_SIZES,
 } from '@failmine/problems';
 import { NotFoundError } from '@failmine/runtime';
+import { exists } from '../readers/record-files.js';
 import { loadGenericJsonl, MANIFEST_FILE, readGenericManifest } from './generic-jsonl-loader.js';
 import { GSM8K_SPLITS, loadGsm8k } from './gsm8k-loader.js';
 import { HUMANEVAL_SPLITS, loadHumanEval } from './humaneval-loader.js';
 import { loadMbpp, MBPP_SPLITS } from './mbpp-loader.js';
 import { loadMmlu, mmluSplits } from './mmlu-loader.js';
-import { exists } from './record-files.js';
 
 /** A dataset found under the data directory (or generated), and how to load its splits. */
 export interface DatasetSource {

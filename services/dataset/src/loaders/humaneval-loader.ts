@@ -1,7 +1,7 @@
 import type { SourceExample } from '@failmine/problems';
 import { InvalidArgumentError, NotFoundError } from '@failmine/runtime';
-import { stringField } from './field-readers.js';
-import { findRecordFile, readRecords } from './record-files.js';
+import { stringField } from '../readers/field-readers.js';
+import { findRecordFile, readRecords } from '../readers/record-files.js';
 
 /** HumanEval ships one split, test (164 problems). */
 export const HUMANEVAL_SPLITS = ['test'] as const;

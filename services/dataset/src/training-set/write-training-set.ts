@@ -1,6 +1,6 @@
 import type { SourceExample } from '@failmine/problems';
 import { InvalidArgumentError, writeFileAtomic } from '@failmine/runtime';
-import type { DatasetRegistry } from './dataset-registry.js';
+import type { DatasetRegistry } from '../loaders/dataset-registry.js';
 import { LeakageIndex } from './leakage-check.js';
 import { resolveUnder } from './output-paths.js';
 import {

@@ -2,11 +2,11 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceExample } from '@failmine/problems';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { integerField, stringArrayField, stringField } from './field-readers.js';
-import type { SourceRecord } from './jsonl-reader.js';
+import { integerField, stringArrayField, stringField } from '../readers/field-readers.js';
+import type { SourceRecord } from '../readers/jsonl-reader.js';
+import { readParquet } from '../readers/parquet-reader.js';
+import { exists } from '../readers/record-files.js';
 import { MMLU_LETTERS, mmluExample } from './mmlu-example.js';
-import { readParquet } from './parquet-reader.js';
-import { exists } from './record-files.js';
 
 // cais/mmlu calls hendrycks' `val` split `validation`; ids keep the hendrycks name so a parquet
 // copy and a CSV copy of the same questions give the same Examples.
