@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { createLogger } from '@failmine/runtime';
 import { openMigrated } from '../db/lazy-database.js';
+import { type ExtractAddresses, grpcExtractClients } from '../extract/extract-clients.js';
 import { type ExtractFlags, extractJobs } from '../extract/extract-jobs.js';
 import { extractProgress } from '../extract/extract-progress.js';
-import { type ExtractAddresses, grpcExtractServices } from '../extract/grpc-extract-services.js';
 import { runExtract } from '../extract/run-extract.js';
 import { startFlowTopology } from './flow-topology.js';
 import type { GraderAddressOptions } from './grader-addresses.js';
@@ -43,7 +43,7 @@ export async function extract(options: ExtractCommandOptions, out: (line: string
       inference: topology.address('inference'),
       graders: topology.graders,
     };
-    const services = grpcExtractServices(addresses, { unaryDeadlineMs: 600_000 });
+    const clients = grpcExtractClients(addresses, { unaryDeadlineMs: 600_000 });
     const db = await openMigrated({
       url: options.databaseUrl,
       dataDir: options.dbDir,
@@ -52,7 +52,7 @@ export async function extract(options: ExtractCommandOptions, out: (line: string
     try {
       out(`run ${runId}`);
       for (const job of jobs) {
-        const summary = await runExtract(db, services, job, extractProgress(out), controller.signal);
+        const summary = await runExtract(db, clients, job, extractProgress(out), controller.signal);
         out(
           `${summary.stepName}: ${summary.items} items, ${summary.failures} failures -> ` +
             `${resolve(outputDir, job.outputName)} (${summary.trainingSet.lines} lines)`,
@@ -61,7 +61,7 @@ export async function extract(options: ExtractCommandOptions, out: (line: string
       out(`run ${runId} succeeded`);
       return 0;
     } finally {
-      services.close();
+      clients.close();
       await db.close();
     }
   } finally {

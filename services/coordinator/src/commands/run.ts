@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { createLogger, initTelemetry, type ServiceName, withSpan } from '@failmine/runtime';
 import { openMigrated } from '../db/lazy-database.js';
+import { grpcExtractClients } from '../extract/extract-clients.js';
 import { extractProgress } from '../extract/extract-progress.js';
-import type { ExtractServices } from '../extract/extract-services.js';
-import { grpcExtractServices } from '../extract/grpc-extract-services.js';
 import { flowJobFromPlanFile } from '../flow/flow-jobs.js';
 import { grpcFlowServices } from '../flow/grpc-flow-services.js';
 import { type FlowJob, runFlow, type StepSpan } from '../flow/run-flow.js';
@@ -71,7 +70,7 @@ export async function runFlowJob(
       ...(options.evaluatorStateDir ? { evaluatorStateDir: options.evaluatorStateDir } : {}),
       ...(options.trainerThreads ? { trainerThreads: options.trainerThreads } : {}),
     });
-    const { extract, flow } = clientsFor(job, topology, needs);
+    const { extract, flow } = clientsFor(topology, needs);
     const db = await openMigrated({
       url: options.databaseUrl,
       dataDir: options.dbDir,
@@ -140,18 +139,15 @@ function gradedCategories(job: FlowJob): CategoryName[] {
   return [...categories];
 }
 
-function clientsFor(job: FlowJob, topology: FlowTopology, needs: readonly FlowService[]) {
+function clientsFor(topology: FlowTopology, needs: readonly FlowService[]) {
   const clientOptions = { unaryDeadlineMs: 600_000 };
   // An empty address is not a valid gRPC target: clients of services a job does not need are
-  // never made (grpcFlowServices makes its clients on first use).
+  // never made (both make their clients on first use).
   const address = (n: FlowService) => (needs.includes(n) ? topology.address(n) : '');
-  const extract =
-    job.extracts.length > 0
-      ? grpcExtractServices(
-          { dataset: address('dataset'), inference: address('inference'), graders: topology.graders },
-          clientOptions,
-        )
-      : noExtractServices();
+  const extract = grpcExtractClients(
+    { dataset: address('dataset'), inference: address('inference'), graders: topology.graders },
+    clientOptions,
+  );
   const flow = grpcFlowServices(
     {
       dataset: address('dataset'),
@@ -162,19 +158,4 @@ function clientsFor(job: FlowJob, topology: FlowTopology, needs: readonly FlowSe
     clientOptions,
   );
   return { extract, flow };
-}
-
-// Stands in for extract's services in a run without extract steps; never called there.
-function noExtractServices(): ExtractServices & { close(): void } {
-  const none = () => {
-    throw new Error('this run has no extract step');
-  };
-  return {
-    streamExamples: none,
-    loadModel: none,
-    generate: none,
-    grade: none,
-    writeTrainingSet: none,
-    close: () => {},
-  };
 }

@@ -1,3 +1,5 @@
+import { type CallScope, categoryOf, generateAndGrade, signalScope } from '@failmine/clients';
+import { ModelRef, type TrainingRecord } from '@failmine/contracts';
 import type { Database } from '../db/database.js';
 import type { JsonValue } from '../db/json-value.js';
 import { createRun, findStep, getRun, type StepRecord, setRunState, setStepState } from '../db/run-store.js';
@@ -14,8 +16,8 @@ import {
 } from '../db/work-queue.js';
 import type { CategoryName } from '../plan/run-plan.js';
 import { abortableSleep as sleep } from './abortable-sleep.js';
-import type { ExtractRecord, ExtractServices } from './extract-services.js';
-import { examplePayload, type ItemPayload } from './item-payload.js';
+import type { ExtractClients } from './extract-clients.js';
+import { examplePayload, type ItemPayload, pipelineItem, storedVerdict } from './item-payload.js';
 
 /** Everything one category's extract needs, already validated. */
 export interface ExtractJob {
@@ -67,7 +69,7 @@ export interface ExtractProgress {
  */
 export async function runExtract(
   db: Database,
-  services: ExtractServices,
+  clients: ExtractClients,
   job: ExtractJob,
   bar: ExtractProgress,
   signal: AbortSignal,
@@ -81,14 +83,14 @@ export async function runExtract(
   const step = await findStep(db, job.runId, stepName);
   if (step.state === 'succeeded') {
     // Succeeded is final: a rerun only writes the same training set again (byte-identical).
-    return writeFailures(db, services, job, step, 0, signal);
+    return writeFailures(db, clients, job, step, 0, signalScope(signal));
   }
   await setRunState(db, run.run.id, 'running');
   await setStepState(db, step.id, 'running');
   const startMs = performance.now();
   const usage: StepUsage = { deviceSeconds: 0, deviceKind: 'cpu', tokensIn: 0, tokensOut: 0 };
   try {
-    const summary = await extractStep(db, services, job, step, bar, usage, signal);
+    const summary = await extractStep(db, clients, job, step, bar, usage, signalScope(signal));
     await recordCost(db, step, stepCost(usage, startMs, job.usdPerDeviceHour));
     await setStepState(db, step.id, 'succeeded');
     const view = await getRun(db, job.runId);
@@ -107,16 +109,16 @@ export async function runExtract(
 
 async function extractStep(
   db: Database,
-  services: ExtractServices,
+  clients: ExtractClients,
   job: ExtractJob,
   step: StepRecord,
   bar: ExtractProgress,
   usage: StepUsage,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<ExtractSummary> {
   const items = [];
   for (const { dataset, split } of job.sources) {
-    for await (const e of services.streamExamples({ dataset, split, limit: job.limit }, signal)) {
+    for await (const e of clients.dataset.examples({ dataset, split, limit: job.limit }, scope)) {
       items.push({ key: e.id, payload: examplePayload(e) });
     }
   }
@@ -125,19 +127,21 @@ async function extractStep(
   const before = await progress(db, step.id);
   bar.start(step.name, total, before.done);
   const processedNow =
-    before.pending + before.leased > 0 ? await workQueue(db, services, job, step, bar, usage, signal) : 0;
-  return writeFailures(db, services, job, step, processedNow, signal);
+    before.pending + before.leased > 0 ? await workQueue(db, clients, job, step, bar, usage, scope) : 0;
+  return writeFailures(db, clients, job, step, processedNow, scope);
 }
 
 async function workQueue(
   db: Database,
-  services: ExtractServices,
+  clients: ExtractClients,
   job: ExtractJob,
   step: StepRecord,
   bar: ExtractProgress,
   usage: StepUsage,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<number> {
+  const { signal } = scope;
+  const model = ModelRef.fromPartial({ source: { $case: 'path', path: job.modelPath } });
   // Loaded before the first batch and again after a failed one: a restarted inference service
   // has forgotten the model (LoadModel of a loaded model is a no-op).
   let modelId: string | undefined;
@@ -154,8 +158,8 @@ async function workQueue(
       continue;
     }
     try {
-      modelId ??= (await services.loadModel(job.modelPath, signal)).modelId;
-      processed += await processBatch(db, services, job, step, modelId, batch, usage, signal);
+      modelId ??= (await clients.inference.load({ model }, scope)).modelId;
+      processed += await processBatch(db, clients, job, step, modelId, batch, usage, scope);
       failedInARow = 0;
     } catch (err) {
       failedInARow += 1;
@@ -173,46 +177,33 @@ async function workQueue(
 
 async function processBatch(
   db: Database,
-  services: ExtractServices,
+  clients: ExtractClients,
   job: ExtractJob,
   step: StepRecord,
   modelId: string,
   batch: readonly LeasedItem[],
   usage: StepUsage,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<number> {
-  const examples = batch.map((item) => ({ key: item.key, ...(item.payload as unknown as ItemPayload) }));
-  const prompts = examples.map((e) => ({ id: e.key, text: e.prompt }));
-  const completions = new Map(
-    (await services.generate(modelId, prompts, job.sampling, signal)).map((c) => [c.id, c]),
-  );
-  const graded = examples.map((e) => ({
-    id: e.key,
-    category: job.category,
-    prompt: e.prompt,
-    completion: completions.get(e.key)?.text ?? '',
-    groundTruth: e.groundTruth,
-  }));
-  const verdicts = new Map((await services.grade(graded, signal)).map((v) => [v.id, v]));
-  const results = examples.map((e) => {
-    const c = completions.get(e.key);
-    const v = verdicts.get(e.key);
-    if (!c || !v) throw new Error(`no ${c ? 'verdict' : 'completion'} came back for ${e.key}`);
+  const category = categoryOf(job.category);
+  const items = batch.map((item) => pipelineItem(item.key, item.payload as unknown as ItemPayload, category));
+  const generation = { inference: clients.inference, modelId, sampling: job.sampling };
+  const graded = await generateAndGrade(items, generation, { grader: clients.grader(job.category) }, scope);
+  const results = graded.map(({ item, completion: c, verdict }) => {
     usage.deviceSeconds += c.deviceSeconds;
     usage.deviceKind = c.deviceKind;
     usage.tokensIn += c.promptTokens;
     usage.tokensOut += c.completionTokens;
-    const { id: _id, ...verdict } = v;
     const output = {
       completion: c.text,
-      verdict,
+      verdict: storedVerdict(verdict),
       usage: {
         promptTokens: c.promptTokens,
         completionTokens: c.completionTokens,
         deviceSeconds: c.deviceSeconds,
       },
     };
-    return { key: e.key, output: output as unknown as JsonValue };
+    return { key: item.id, output: output as unknown as JsonValue };
   });
   const { completed } = await completeItems(db, step.id, job.workerId, results);
   return completed;
@@ -220,14 +211,14 @@ async function processBatch(
 
 async function writeFailures(
   db: Database,
-  services: ExtractServices,
+  clients: ExtractClients,
   job: ExtractJob,
   step: StepRecord,
   processedNow: number,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<ExtractSummary> {
   const results = await readResultsWithPayloads(db, step.id);
-  const records: ExtractRecord[] = [];
+  const records: TrainingRecord[] = [];
   for (const r of results) {
     const output = r.output as { verdict?: { correct?: boolean } };
     if (output.verdict?.correct === true) continue;
@@ -242,9 +233,9 @@ async function writeFailures(
       runId: job.runId,
     });
   }
-  const written = await services.writeTrainingSet(
+  const written = await clients.dataset.writeTrainingSet(
     { name: job.outputName, outputPath: job.outputPath, records },
-    signal,
+    scope,
   );
   await recordArtifact(db, step, {
     name: job.outputName,

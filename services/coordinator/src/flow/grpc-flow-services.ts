@@ -1,8 +1,8 @@
+import { categoryOf, readServerStream, serviceCallError, signalScope } from '@failmine/clients';
 import {
   type ArtifactChunk,
   type ArtifactRef,
   ArtifactServiceClient,
-  Category,
   CompareRequest,
   type DownloadResponse,
   Evaluation,
@@ -22,10 +22,7 @@ import {
   DIRECTORY_MEDIA_TYPE,
   receiveArtifactToBuffer,
 } from '@failmine/runtime';
-import { withAbort } from '../abortable-stream.js';
 import type { JsonValue } from '../db/json-value.js';
-import { ServiceCallError } from '../extract/extract-services.js';
-import type { CategoryName } from '../plan/run-plan.js';
 import type {
   CompareResult,
   EvalSet,
@@ -43,12 +40,6 @@ export interface FlowAddresses {
   /** The inference service the evaluator uses: the adapter is uploaded there. */
   inference: string;
 }
-
-const CATEGORY_ENUM: Record<CategoryName, Category> = {
-  math: Category.CATEGORY_MATH,
-  code: Category.CATEGORY_CODE,
-  creativity: Category.CATEGORY_CREATIVITY,
-};
 
 /** gRPC clients behind FlowServices; close() ends their channels. */
 export function grpcFlowServices(
@@ -80,7 +71,7 @@ export function grpcFlowServices(
   // Every failure names the service and address, so "a service that stays down" is clear.
   const named = <T>(service: keyof FlowAddresses, call: () => Promise<T>) =>
     call().catch((err: unknown) => {
-      throw new ServiceCallError(service, addresses[service], err);
+      throw serviceCallError(service, addresses[service], err);
     });
   return {
     readTrainingSet: (sha256, signal) =>
@@ -134,7 +125,7 @@ function referenceSpec(reference: string): ReferenceSpec {
 }
 
 function evaluationSet(s: EvalSet) {
-  return { dataset: s.dataset, category: CATEGORY_ENUM[s.category], split: s.split, limit: s.limit };
+  return { dataset: s.dataset, category: categoryOf(s.category), split: s.split, limit: s.limit };
 }
 
 async function startTraining(
@@ -168,7 +159,7 @@ async function startTraining(
       },
     }),
   );
-  for await (const message of withAbort(call, signal)) {
+  for await (const message of readStream(call, signal)) {
     if (message.event?.$case === 'progress') {
       const p = message.event.progress;
       onProgress('train', Number(p.step), Number(p.totalSteps));
@@ -194,7 +185,7 @@ async function compare(
   onProgress: Parameters<FlowServices['compare']>[1],
   signal: AbortSignal,
 ): Promise<CompareResult> {
-  for await (const message of withAbort(evaluator.compare(request), signal)) {
+  for await (const message of readStream(evaluator.compare(request), signal)) {
     if (message.event?.$case === 'progress') {
       const p = message.event.progress;
       onProgress(p.phase, Number(p.done), Number(p.total));
@@ -247,9 +238,14 @@ async function upload(
 
 async function download(client: ArtifactServiceClient, sha256: string, signal: AbortSignal): Promise<Buffer> {
   const chunks: ArtifactChunk[] = [];
-  for await (const msg of withAbort(client.download({ sha256, chunkSizeBytes: 0 }), signal)) {
+  for await (const msg of readStream(client.download({ sha256, chunkSizeBytes: 0 }), signal)) {
     const chunk = (msg as DownloadResponse).chunk;
     if (chunk) chunks.push(chunk);
   }
   return (await receiveArtifactToBuffer(chunks)).data;
+}
+
+// Errors pass through untouched: the caller's named() wraps them with the service's name.
+function readStream<T>(call: AsyncIterable<T> & { cancel(): void }, signal: AbortSignal): AsyncIterable<T> {
+  return readServerStream(call, signalScope(signal), (err) => err as Error);
 }

@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import type { JsonValue } from '../db/json-value.js';
 import { createRun, findStep, getRun, type StepSpec } from '../db/run-store.js';
 import { recordStepOutput } from '../db/step-outputs.js';
-import type { ExtractServices } from '../extract/extract-services.js';
+import type { ExtractClients } from '../extract/extract-clients.js';
 import { type ExtractJob, type ExtractProgress, runExtract } from '../extract/run-extract.js';
 import type { FlowServices } from './flow-services.js';
 import { runTrainStep, type TrainJob, type TrainOutput } from './train-step.js';
@@ -69,7 +69,7 @@ export interface FlowContext {
   traceId?: string;
 }
 
-type Services = { extract: ExtractServices; flow: FlowServices };
+type Services = { extract: ExtractClients; flow: FlowServices };
 
 /**
  * Runs (or continues) a whole run: every extract, then per adapter its training and its
