@@ -97,14 +97,18 @@ export function pretrainingExamples(
  */
 export type OnEval = (snapshot: TinyModelOutcome) => Promise<void>;
 
-/** Runs the recipe in memory; the caller writes the result (writeTinyModel). */
-export async function trainTinyModel(
-  recipe: TinyRecipe,
-  log: RecipeLog = () => {},
-  onEval: OnEval = async () => {},
-): Promise<TinyModelOutcome> {
-  const started = performance.now();
-  const elapsed = () => (performance.now() - started) / 1000;
+/** What the recipe trains: the corpus, its tokenizer, the untrained model and the tokenized examples. */
+interface Prepared {
+  data: ReturnType<typeof pretrainingData>;
+  tokenizer: HfTokenizer;
+  config: DecoderConfig;
+  weights: Weights;
+  parameters: number;
+  examples: TokenizedExample[];
+  corpusTokens: number;
+}
+
+function prepare(recipe: TinyRecipe, log: RecipeLog): Prepared {
   const data = pretrainingData(recipe.seed, recipe.corpusProblems, recipe.evaluation.problems);
   log(`corpus: ${data.train.length} problems (${data.droppedAsDemo} dropped as demo problems)`);
   const bpe = trainBpe(data.train.slice(0, recipe.bpeProblems).map(recordText), {
@@ -120,10 +124,14 @@ export async function trainTinyModel(
   log(
     `tokenizer: ${tokenizer.vocabSize} ids; model: ${parameters} parameters; corpus ${corpusTokens} tokens`,
   );
+  return { data, tokenizer, config, weights, parameters, examples, corpusTokens };
+}
 
+/** The trainer's options for the recipe: full mode, a constant rate after warm-up, maxSteps steps. */
+function recipeOptions(recipe: TinyRecipe, exampleCount: number): TrainingOptions {
   const t = recipe.training;
-  const { stepsPerEpoch } = planSteps(examples.length, { ...TRAINING_DEFAULTS, batchSize: t.batchSize });
-  const options: TrainingOptions = {
+  const { stepsPerEpoch } = planSteps(exampleCount, { ...TRAINING_DEFAULTS, batchSize: t.batchSize });
+  return {
     ...TRAINING_DEFAULTS,
     mode: 'full',
     learningRate: t.learningRate,
@@ -139,6 +147,18 @@ export async function trainTinyModel(
     evalFraction: 0,
     promptFormat: 'plain',
   };
+}
+
+/** Runs the recipe in memory; the caller writes the result (writeTinyModel). */
+export async function trainTinyModel(
+  recipe: TinyRecipe,
+  log: RecipeLog = () => {},
+  onEval: OnEval = async () => {},
+): Promise<TinyModelOutcome> {
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const prepared = prepare(recipe, log);
+  const { data, tokenizer, config, weights, examples } = prepared;
   const session = await TrainingSession.create(config, weights, null, {
     threads: recipe.threads,
     device: 'cpu',
@@ -148,13 +168,26 @@ export async function trainTinyModel(
   const evals: EvalPoint[] = [];
   let final: GreedyAccuracy | null = null;
   let steps = 0;
-  let reached = false;
+  const outcome = (reached: boolean): TinyModelOutcome => ({
+    config,
+    weights,
+    tokenizer,
+    steps,
+    reachedTarget: reached,
+    evals: [...evals],
+    final: final as unknown as GreedyAccuracy,
+    heldOut: data.heldOut,
+    corpus: { problems: data.train.length, droppedAsDemo: data.droppedAsDemo, tokens: prepared.corpusTokens },
+    parameters: prepared.parameters,
+    wallSeconds: elapsed(),
+  });
+  // Held-out greedy accuracy now; true once the recipe's target is reached.
   const measure = async (step: number, trainLoss: number) => {
     final = await greedyAccuracy(config, weights, tokenizer, data.heldOut, {
       ...recipe.evaluation,
       threads: recipe.threads,
     });
-    const point = {
+    const point: EvalPoint = {
       step,
       accuracy: final.accuracy,
       correct: final.correct,
@@ -170,19 +203,6 @@ export async function trainTinyModel(
     await onEval(outcome(reached));
     return reached;
   };
-  const outcome = (reached: boolean): TinyModelOutcome => ({
-    config,
-    weights,
-    tokenizer,
-    steps,
-    reachedTarget: reached,
-    evals: [...evals],
-    final: final as unknown as GreedyAccuracy,
-    heldOut: data.heldOut,
-    corpus: { problems: data.train.length, droppedAsDemo: data.droppedAsDemo, tokens: corpusTokens },
-    parameters,
-    wallSeconds: elapsed(),
-  });
   try {
     const loop = trainLoop({
       session,
@@ -200,29 +220,23 @@ export async function trainTinyModel(
       train: examples,
       evalSet: [],
       padId: tokenizer.padTokenId ?? 0,
-      options,
+      options: recipeOptions(recipe, examples.length),
       noDecay: new Set([...weights.keys()].filter((n) => n.includes('norm'))),
       jobDir,
       fingerprint: 'tiny-model',
     });
-    for (;;) {
-      const next = await loop.next();
-      if (next.done) break;
-      const p = next.value;
+    for await (const p of loop) {
       steps = p.step;
       if (p.step % 50 === 0)
         log(
           `step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} (${p.tokensPerSecond.toFixed(0)} tokens/s)`,
         );
       const due = p.step % recipe.evaluation.everySteps === 0 || p.step === p.totalSteps;
-      if (due && (await measure(p.step, p.loss))) {
-        reached = true;
-        await loop.return(undefined as never);
-        break;
-      }
+      // Leaving the for-await returns the loop, which stops training there.
+      if (due && (await measure(p.step, p.loss))) return outcome(true);
     }
     if (!final) await measure(steps, Number.NaN);
-    return outcome(reached);
+    return outcome(false);
   } finally {
     await session.release();
     await rm(jobDir, { recursive: true, force: true });
