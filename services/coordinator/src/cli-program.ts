@@ -97,6 +97,24 @@ async function withUsageErrors<T>(command: string, io: CliIo, fn: () => Promise<
   }
 }
 
+interface ReportFlags {
+  outDir?: string;
+  results?: string;
+  databaseUrl?: string;
+  dbDir: string;
+}
+
+// `report --results` renders a file and never loads the database modules (pg, PGlite).
+async function reportCommand(run: string | undefined, opts: ReportFlags, io: CliIo): Promise<number> {
+  if (opts.results !== undefined) {
+    if (run !== undefined) throw new InvalidArgumentError('give a run id or --results <file>, not both');
+    const { reportFromResults } = await import('./commands/report-results.js');
+    return reportFromResults({ results: opts.results, outDir: opts.outDir }, io.out);
+  }
+  const { report } = await import('./commands/report.js');
+  return report({ run, outDir: opts.outDir, databaseUrl: opts.databaseUrl, dbDir: opts.dbDir }, io.out);
+}
+
 /** The `failmine` command line: the seed plan's commands and flags (kebab or snake_case). */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('failmine')
@@ -288,18 +306,17 @@ export function buildProgram(io: CliIo): Command {
     .command('report')
     .description("Write a run's report (Markdown and self-contained HTML) with the cost table.")
     .argument('[run]', 'run id (default: the latest)')
-    .option('--out-dir <dir>', 'where report.md and report.html go (default reports/<run id>/)')
+    .option('--out-dir <dir>', 'where results.json, report.md and report.html go (default reports/<run id>/)')
+    .option(
+      '--results <file>',
+      "render from a report's results.json alone, with no database (default out dir: its folder)",
+    )
     .addOption(databaseUrlOption())
     .addOption(dbDirOption())
-    .action(
-      async (run: string | undefined, opts: { outDir?: string; databaseUrl?: string; dbDir: string }) => {
-        const { report } = await import('./commands/report.js');
-        const code = await withUsageErrors('report', io, () =>
-          report({ run, outDir: opts.outDir, databaseUrl: opts.databaseUrl, dbDir: opts.dbDir }, io.out),
-        );
-        if (code !== 0) throw new CliExit(code);
-      },
-    );
+    .action(async (run: string | undefined, opts: ReportFlags) => {
+      const code = await withUsageErrors('report', io, () => reportCommand(run, opts, io));
+      if (code !== 0) throw new CliExit(code);
+    });
 
   program
     .command('grade')

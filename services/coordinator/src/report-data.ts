@@ -1,95 +1,25 @@
-// What a run's report shows, gathered from the database in one place so the renderer
-// (src/report/) is a pure function of this data and can be tested without a database.
+// What a run's report shows, gathered from the database in one place: the document
+// @failmine/report renders (and the coordinator writes as results.json), so the renderer needs
+// no database. Database shapes (Date, the stored plan's schema) are converted here, at the edge.
+import {
+  RESULTS_SCHEMA_VERSION,
+  type ReportExtract,
+  type ReportPlan,
+  type ReportTraining,
+  type ReportValidation,
+  type RunReportData,
+} from '@failmine/report';
 import { NotFoundError } from '@failmine/runtime';
 import type { Queryable } from './db/database.js';
 import type { JsonValue } from './db/json-value.js';
 import { resultCountsOfRun } from './db/report-queries.js';
-import type { RunState } from './db/run-states.js';
 import { getRun, type StepView } from './db/run-store.js';
 import { stepOutputsOfRun } from './db/step-outputs.js';
 import { miningSplits } from './plan/category-sets.js';
-import { CATEGORIES, type CategoryName } from './plan/run-plan.js';
+import { CATEGORIES, type CategoryName, parsePlan, type RunPlan } from './plan/run-plan.js';
 
-/** One step as the report lists it. */
-export interface ReportStep {
-  name: string;
-  kind: 'extract' | 'train' | 'validate' | 'report';
-  /** math, code, creativity, or "combined"; empty for a step over all categories. */
-  category: string;
-  state: RunState;
-  /** Seconds from start to finish (or to now while running); 0 when never started. */
-  wallSeconds: number;
-  error: string | null;
-}
-
-/** What the extract step of one category found. */
-export interface ReportExtract {
-  category: string;
-  /** Datasets mined, e.g. ["gsm8k"]. */
-  datasets: string[];
-  split: string;
-  items: number;
-  failures: number;
-  /** Path of the training-ready JSONL and its line count (= failures after dedup). */
-  trainingSet: { path: string; lines: number; sha256: string } | null;
-}
-
-/** What one training step produced. */
-export interface ReportTraining {
-  /** The category trained on, or "combined". */
-  category: string;
-  steps: number;
-  finalLoss: number;
-  /** Training loss per optimizer step, for the loss chart. */
-  lossCurve: number[];
-  adapter: { path: string; sha256: string } | null;
-  /** Added with the flow: why the step did no work (no failures to train on), when it did none. */
-  skipped?: string;
-}
-
-/** One validation: candidate (base + adapter) against the reference. */
-export interface ReportValidation {
-  /** The adapter's category, or "combined". */
-  category: string;
-  /** "base", a model path, or a reference-outputs file. */
-  reference: string;
-  /** The evaluator's Evaluation message as ts-proto toJSON() gives it (camelCase keys). */
-  evaluation: JsonValue;
-  /** Added with the flow: why the step compared nothing (its adapter was never trained). */
-  skipped?: string;
-  /** Added with the flow: the per-item outcomes (JSONL) on the coordinator's machine. */
-  itemsPath?: string;
-}
-
-/** One row of the plan's cost table. */
-export interface ReportCost {
-  step: string;
-  wallSeconds: number;
-  deviceSeconds: number;
-  deviceKind: string;
-  tokensIn: number;
-  tokensOut: number;
-  /** deviceSeconds / 3600 x the plan's price for deviceKind (0 when no price is set). */
-  usd: number;
-}
-
-/** Everything the report renders. */
-export interface RunReportData {
-  run: {
-    id: string;
-    state: RunState;
-    error: string | null;
-    plan: JsonValue;
-    traceId: string;
-    createdAt: string;
-    updatedAt: string;
-  };
-  steps: ReportStep[];
-  extracts: ReportExtract[];
-  trainings: ReportTraining[];
-  validations: ReportValidation[];
-  costs: ReportCost[];
-}
+// The flow's run summary and the tests read the document under this module's name.
+export type { RunReportData } from '@failmine/report';
 
 /**
  * Gathers everything the report shows about one run from the database: steps with their wall
@@ -112,11 +42,13 @@ export async function loadRunReportData(db: Queryable, runId: string): Promise<R
     else if (step.kind === 'validate' && output) validations.push(validationOf(step, output));
   }
   return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     run: {
       id: view.run.id,
       state: view.run.state,
       error: view.run.error,
       plan: view.run.plan,
+      resolvedPlan: resolvedPlanOf(view.run.plan),
       traceId: view.run.traceId,
       createdAt: view.run.createdAt.toISOString(),
       updatedAt: view.run.updatedAt.toISOString(),
@@ -147,6 +79,44 @@ export async function loadRunReportData(db: Queryable, runId: string): Promise<R
           ]
         : [],
     ),
+  };
+}
+
+/**
+ * The stored plan with every default filled in and each category's mined datasets and splits
+ * resolved, for the report's header; null when this build cannot read it (another version's).
+ */
+export function resolvedPlanOf(plan: JsonValue): ReportPlan | null {
+  let parsed: RunPlan;
+  try {
+    parsed = parsePlan(plan, 'stored plan');
+  } catch {
+    return null;
+  }
+  const { learningRate, epochs, batchSize, maxSeqLen, loraR, seed } = parsed.training;
+  return {
+    name: parsed.name,
+    model: { path: parsed.model.path },
+    categories: parsed.categories.map((c) => {
+      const mined = miningSplits(c);
+      return {
+        category: c.category,
+        datasets: mined.map((s) => s.dataset),
+        splits: [...new Set(mined.map((s) => s.split))],
+        limit: c.limit,
+      };
+    }),
+    training: { learningRate, epochs, batchSize, maxSeqLen, loraR, seed },
+    validation: {
+      reference: parsed.validation.reference,
+      split: parsed.validation.split,
+      limit: parsed.validation.limit,
+    },
+    sampling: { temperature: parsed.sampling.temperature, maxNewTokens: parsed.sampling.maxNewTokens },
+    combined: parsed.combined,
+    outputDir: parsed.outputDir,
+    checkpointDir: parsed.checkpointDir,
+    usdPerDeviceHour: { ...parsed.usdPerDeviceHour },
   };
 }
 

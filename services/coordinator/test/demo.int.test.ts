@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Evaluation } from '@failmine/contracts';
+import { parseRunResults, renderMarkdown } from '@failmine/report';
 import { createLogger } from '@failmine/runtime';
 import { killLeftoverProcesses } from '@failmine/topology';
 import { openMigrated } from '../src/db/lazy-database.js';
@@ -74,6 +75,11 @@ describe('failmine demo', () => {
     const report = readFileSync(join(first.out, 'report', 'report.md'), 'utf8');
     assert.ok(existsSync(join(first.out, 'report', 'report.html')));
     assert.match(report, /win/i);
+    // results.json beside it is the document the report was rendered from, readable alone.
+    const resultsFile = join(first.out, 'report', 'results.json');
+    const results = parseRunResults(JSON.parse(readFileSync(resultsFile, 'utf8')), resultsFile);
+    assert.equal(renderMarkdown(results), report);
+    assert.deepEqual(results.validations, data.validations);
     assert.match(first.stdout, /demo finished in \d+ min \d+ s/);
 
     // Same seed, fresh directory: the same failures and a bit-identical adapter.

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -33,7 +41,7 @@ after(() => {
 });
 
 describe('failmine report', () => {
-  it('writes report.md and report.html of the latest run and prints their paths', async () => {
+  it('writes results.json, report.md and report.html of the latest run and prints the pages', async () => {
     const out = join(dir, 'out');
     const res = await runCli(['report', '--db-dir', dbDir, '--out-dir', out]);
     assert.equal(res.code, 0, res.stderr);
@@ -46,6 +54,8 @@ describe('failmine report', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.match(html, /<title>failmine run report: newer-run<\/title>/);
     assert.match(html, /extract math/);
+    const results = readFileSync(join(out, 'results.json'), 'utf8');
+    assert.match(results, /^\{\n {2}"schemaVersion": 1,\n {2}"run": \{\n {4}"id": "newer-run",/);
   });
 
   it('reports a named run', async () => {
@@ -76,5 +86,66 @@ describe('failmine report', () => {
     assert.equal(defaultReportDir('../../etc'), join('reports', '.._.._etc'));
     assert.equal(defaultReportDir('..'), join('reports', '__'));
     assert.equal(defaultReportDir('a/b<c>'), join('reports', 'a_b_c_'));
+  });
+});
+
+describe('failmine report --results', () => {
+  it('renders the same report from results.json alone, with no database', async () => {
+    const fromDb = join(dir, 'from-db');
+    const first = await runCli(['report', 'older-run', '--db-dir', dbDir, '--out-dir', fromDb]);
+    assert.equal(first.code, 0, first.stderr);
+    const copy = join(dir, 'copy');
+    mkdirSync(copy);
+    copyFileSync(join(fromDb, 'results.json'), join(copy, 'results.json'));
+    const noDb = join(dir, 'never-created');
+    const res = await runCli(['report', '--results', join(copy, 'results.json'), '--db-dir', noDb]);
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(res.stdout.trim().split('\n'), [
+      'run older-run (pending)',
+      join(copy, 'report.md'),
+      join(copy, 'report.html'),
+    ]);
+    for (const page of ['report.md', 'report.html']) {
+      assert.equal(readFileSync(join(copy, page), 'utf8'), readFileSync(join(fromDb, page), 'utf8'), page);
+    }
+    assert.equal(existsSync(noDb), false, 'no database was opened');
+  });
+
+  it('writes into --out-dir when given', async () => {
+    const out = join(dir, 'results-out');
+    const res = await runCli(['report', '--results', join(dir, 'copy', 'results.json'), '--out-dir', out]);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /^# failmine run report: older-run\n/);
+    assert.equal(existsSync(join(out, 'results.json')), false);
+  });
+
+  it('a bad file exits 2 with one line naming the file and the field, not its contents', async () => {
+    const bad = join(dir, 'bad');
+    mkdirSync(bad);
+    const file = join(bad, 'results.json');
+    const doc = JSON.parse(readFileSync(join(dir, 'copy', 'results.json'), 'utf8'));
+    doc.run.state = { secret: 'SECRET-CONTENT' };
+    writeFileSync(file, JSON.stringify(doc));
+    let res = await runCli(['report', '--results', file]);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, new RegExp(`^failmine report: ${file}: run\\.state: .*expected string`));
+    assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
+    assert.doesNotMatch(res.stderr, /SECRET/);
+    assert.equal(existsSync(join(bad, 'report.md')), false);
+
+    writeFileSync(file, '{"schemaVersion": 1, SECRET-CONTENT');
+    res = await runCli(['report', '--results', file]);
+    assert.equal(res.code, 2);
+    assert.equal(res.stderr.trim(), `failmine report: ${file}: not valid JSON`);
+
+    res = await runCli(['report', '--results', join(bad, 'missing.json')]);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /missing\.json: cannot read the results file \(ENOENT\)/);
+  });
+
+  it('a run id and --results together are a usage error', async () => {
+    const res = await runCli(['report', 'older-run', '--results', join(dir, 'copy', 'results.json')]);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /give a run id or --results <file>, not both/);
   });
 });

@@ -10,15 +10,16 @@ import { loadRunReportData } from '../report-data.js';
 export interface ReportCommandOptions {
   /** Run id; the most recently created run when undefined. */
   run: string | undefined;
-  /** Where report.md and report.html go; `reports/<run id>/` when undefined. */
+  /** Where results.json, report.md and report.html go; `reports/<run id>/` when undefined. */
   outDir: string | undefined;
   databaseUrl: string | undefined;
   dbDir: string;
 }
 
 /**
- * Writes a run's report.md and report.html and prints their paths. An unknown run, or no run
- * at all, is a bad invocation (InvalidArgumentError: exit 2) and writes nothing.
+ * Writes a run's results.json, report.md and report.html and prints the pages' paths. An
+ * unknown run, or no run at all, is a bad invocation (InvalidArgumentError: exit 2) and writes
+ * nothing.
  */
 export async function report(options: ReportCommandOptions, out: (line: string) => void): Promise<number> {
   const dbDir = options.dbDir || DEFAULT_DATA_DIR;

@@ -1,8 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { RunReportData } from '../report-data.js';
-import { renderHtml } from './report-html.js';
-import { renderMarkdown } from './report-markdown.js';
+import { type RunReportData, renderHtml, renderMarkdown } from '@failmine/report';
+import { writeFileAtomic } from '@failmine/runtime';
 
 /** Where a written report lies. */
 export interface WrittenReport {
@@ -10,18 +8,26 @@ export interface WrittenReport {
   htmlPath: string;
 }
 
+/** Where a run's whole report lies: the pages and the document they were rendered from. */
+export interface WrittenRunReport extends WrittenReport {
+  resultsPath: string;
+}
+
 /**
- * Writes report.md and report.html into outDir (created if missing). Each file is written
- * beside its final name and renamed over it, so a reader (or a crash) never sees half a report.
+ * Writes results.json (the document, pretty-printed), report.md and report.html into outDir
+ * (created if missing). Both pages are rendered before anything is written, and each file is
+ * written atomically, so a reader (or a crash) never sees half a report.
  */
-export async function writeRunReport(data: RunReportData, outDir: string): Promise<WrittenReport> {
-  const dir = resolve(outDir);
-  await mkdir(dir, { recursive: true });
-  const markdownPath = join(dir, 'report.md');
-  const htmlPath = join(dir, 'report.html');
-  await writeAtomically(markdownPath, renderMarkdown(data));
-  await writeAtomically(htmlPath, renderHtml(data));
-  return { markdownPath, htmlPath };
+export async function writeRunReport(data: RunReportData, outDir: string): Promise<WrittenRunReport> {
+  const pages = renderPages(data);
+  const resultsPath = join(resolve(outDir), 'results.json');
+  await writeFileAtomic(resultsPath, `${JSON.stringify(data, null, 2)}\n`);
+  return { resultsPath, ...(await writePages(pages, outDir)) };
+}
+
+/** Writes report.md and report.html alone into outDir (created if missing), as from a results.json. */
+export async function writeReportPages(data: RunReportData, outDir: string): Promise<WrittenReport> {
+  return writePages(renderPages(data), outDir);
 }
 
 /**
@@ -33,8 +39,20 @@ export function defaultReportDir(runId: string): string {
   return join('reports', safe || '_');
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, 'utf8');
-  await rename(tmp, path);
+interface Pages {
+  markdown: string;
+  html: string;
+}
+
+function renderPages(data: RunReportData): Pages {
+  return { markdown: renderMarkdown(data), html: renderHtml(data) };
+}
+
+async function writePages(pages: Pages, outDir: string): Promise<WrittenReport> {
+  const dir = resolve(outDir);
+  const markdownPath = join(dir, 'report.md');
+  const htmlPath = join(dir, 'report.html');
+  await writeFileAtomic(markdownPath, pages.markdown);
+  await writeFileAtomic(htmlPath, pages.html);
+  return { markdownPath, htmlPath };
 }

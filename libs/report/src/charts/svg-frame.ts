@@ -1,4 +1,4 @@
-import { escapeHtml } from './html-escape.js';
+import { escapeHtml } from '../format/html-escape.js';
 
 /** Plot area inside a chart's viewBox, in SVG user units. */
 export interface PlotArea {

@@ -1,15 +1,15 @@
-import type { ComparisonStats, Evaluation, Rate } from '@failmine/contracts';
-import type { ReportValidation } from '../report-data.js';
-import type { BarChartSpec } from './chart-spec.js';
+import type { BarChartSpec } from '../charts/chart-spec.js';
+import type { ComparisonStats, Evaluation, Rate } from '../evaluation/evaluation-schema.js';
+import { gateStatusText, gateThresholdText } from '../evaluation/gate-text.js';
+import { parseEvaluation } from '../evaluation/parse-evaluation.js';
 import {
   formatCount,
   formatInterval,
   formatPercent,
   formatPValue,
   formatRateWithInterval,
-} from './format-numbers.js';
-import { gateStatusText, gateThresholdText } from './gate-text.js';
-import { parseEvaluation } from './parse-evaluation.js';
+} from '../format/format-numbers.js';
+import type { ReportValidation } from '../run-report-data.js';
 import type { Block, Cell } from './report-blocks.js';
 
 /** Colours of the outcomes and of before/after, shared by every chart of the report. */

@@ -1,11 +1,11 @@
-import type { RunReportData } from '../report-data.js';
-import type { ChartSpec } from './chart-spec.js';
-import { escapeHtml } from './html-escape.js';
-import { type Block, type Cell, cellText } from './report-blocks.js';
+import { type Block, type Cell, cellText } from './blocks/report-blocks.js';
+import { buildReportBlocks } from './blocks/report-document.js';
+import type { ChartSpec } from './charts/chart-spec.js';
+import { renderBarChart } from './charts/svg-bar-chart.js';
+import { renderLineChart } from './charts/svg-line-chart.js';
+import { escapeHtml } from './format/html-escape.js';
 import { REPORT_CSS } from './report-css.js';
-import { buildReportBlocks } from './report-document.js';
-import { renderBarChart } from './svg-bar-chart.js';
-import { renderLineChart } from './svg-line-chart.js';
+import type { RunReportData } from './run-report-data.js';
 
 /**
  * The run report as one self-contained HTML page: inline CSS, charts as inline SVG, no script,

@@ -1,5 +1,3 @@
-import type { ReportExtract, ReportTraining, RunReportData } from '../report-data.js';
-import { costTable } from './cost-table.js';
 import {
   formatCount,
   formatDuration,
@@ -7,7 +5,9 @@ import {
   formatPercent,
   formatUsd,
   usdDigits,
-} from './format-numbers.js';
+} from '../format/format-numbers.js';
+import type { ReportExtract, ReportTraining, RunReportData } from '../run-report-data.js';
+import { costTable } from './cost-table.js';
 import { planSummary } from './plan-summary.js';
 import type { Block, Cell, Tone } from './report-blocks.js';
 import { validationBlocks } from './validation-section.js';
@@ -54,7 +54,7 @@ function runFields(data: RunReportData): Block {
     ['trace id', run.traceId && !/^0+$/.test(run.traceId) ? run.traceId : 'not traced'],
   ];
   if (run.error) rows.push(['error', run.error]);
-  return { type: 'fields', rows: [...rows, ...planSummary(run.plan)] };
+  return { type: 'fields', rows: [...rows, ...planSummary(run.plan, run.resolvedPlan)] };
 }
 
 function stepBlocks(data: RunReportData): Block[] {

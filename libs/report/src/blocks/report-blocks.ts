@@ -1,4 +1,4 @@
-import type { ChartSpec } from './chart-spec.js';
+import type { ChartSpec } from '../charts/chart-spec.js';
 
 /** How the HTML report colours a cell; Markdown shows the text alone. */
 export type Tone = 'pass' | 'fail' | 'inconclusive' | 'unknown' | 'muted';

@@ -1,6 +1,4 @@
-import { Evaluation, GateOperator, GateStatus } from '@failmine/contracts';
-import type { JsonValue } from '../../src/db/json-value.js';
-import type { RunReportData } from '../../src/report-data.js';
+import type { JsonValue, RunReportData } from '../../src/run-report-data.js';
 
 // A hand-written run: math extracted (7,473 items, 2,466 failures), a math adapter trained
 // for 8 steps, validated on 1,319 GSM8K test items with every gate status present, and a
@@ -14,9 +12,12 @@ const rate = (count: number, total: number, ciLow: number, ciHigh: number) => ({
   ciHigh,
 });
 
-/** The Evaluation the fixture's validation carries, in its ts-proto toJSON() form. */
+/**
+ * The Evaluation the fixture's validation carries, in its proto3 JSON form (what ts-proto's
+ * toJSON() writes: enums by name, zero values left out).
+ */
 export function fixtureEvaluation(): JsonValue {
-  const evaluation = Evaluation.fromPartial({
+  return {
     overall: {
       group: 'all',
       items: 1319,
@@ -44,10 +45,10 @@ export function fixtureEvaluation(): JsonValue {
         gate: {
           name: 'ties stay above 60 %',
           metric: 'tie_rate',
-          operator: GateOperator.GATE_OPERATOR_GREATER,
+          operator: 'GATE_OPERATOR_GREATER',
           threshold: 0.6,
         },
-        status: GateStatus.GATE_STATUS_PASS,
+        status: 'GATE_STATUS_PASS',
         observed: rate(923, 1319, 0.6747, 0.7239),
         explanation: 'the whole interval is above 60 %',
       },
@@ -55,10 +56,10 @@ export function fixtureEvaluation(): JsonValue {
         gate: {
           name: 'wins reach 16 %',
           metric: 'win_rate',
-          operator: GateOperator.GATE_OPERATOR_GREATER_OR_EQUAL,
+          operator: 'GATE_OPERATOR_GREATER_OR_EQUAL',
           threshold: 0.16,
         },
-        status: GateStatus.GATE_STATUS_INCONCLUSIVE,
+        status: 'GATE_STATUS_INCONCLUSIVE',
         observed: rate(211, 1319, 0.1418, 0.1806),
         explanation: 'the interval straddles 16 %',
       },
@@ -66,10 +67,10 @@ export function fixtureEvaluation(): JsonValue {
         gate: {
           name: 'losses stay below 20 %',
           metric: 'loss_rate',
-          operator: GateOperator.GATE_OPERATOR_LESS,
+          operator: 'GATE_OPERATOR_LESS',
           threshold: 0.2,
         },
-        status: GateStatus.GATE_STATUS_FAIL,
+        status: 'GATE_STATUS_FAIL',
         observed: rate(330, 1319, 0.2274, 0.2745),
         explanation: 'the whole interval is above 20 %',
       },
@@ -77,11 +78,11 @@ export function fixtureEvaluation(): JsonValue {
         gate: {
           name: 'failure rate after within 15-25 %',
           metric: 'failure_rate_after',
-          operator: GateOperator.GATE_OPERATOR_BETWEEN,
+          operator: 'GATE_OPERATOR_BETWEEN',
           threshold: 0.15,
           thresholdHigh: 0.25,
         },
-        status: GateStatus.GATE_STATUS_PASS,
+        status: 'GATE_STATUS_PASS',
         observed: rate(290, 1319, 0.1986, 0.2422),
         explanation: 'the whole interval is within the range',
       },
@@ -99,13 +100,13 @@ export function fixtureEvaluation(): JsonValue {
       },
     ],
     forgettingFlags: ['category=creativity: significant drop, 40 losses vs 20 wins over 400 items'],
-  });
-  return Evaluation.toJSON(evaluation) as JsonValue;
+  };
 }
 
 /** The fixture run; costs sum to wall 4,000 s, device 3,600 s, 1,500,000 / 300,000 tokens, $2.50. */
 export function reportFixture(): RunReportData {
   return {
+    schemaVersion: 1,
     run: {
       id: 'run-<script>alert(1)</script>',
       state: 'succeeded',
@@ -114,6 +115,18 @@ export function reportFixture(): RunReportData {
         name: 'phase1b2',
         model: { path: 'checkpoints/phase1a_merged' },
         categories: [{ category: 'math', datasets: ['gsm8k'], split: 'train', limit: 0 }],
+        usdPerDeviceHour: { cuda: 2.5 },
+      },
+      resolvedPlan: {
+        name: 'phase1b2',
+        model: { path: 'checkpoints/phase1a_merged' },
+        categories: [{ category: 'math', datasets: ['gsm8k'], splits: ['train'], limit: 0 }],
+        training: { learningRate: 3e-6, epochs: 2, batchSize: 4, maxSeqLen: 512, loraR: 8, seed: 42 },
+        validation: { reference: 'base', split: 'test', limit: 0 },
+        sampling: { temperature: 0, maxNewTokens: 256 },
+        combined: true,
+        outputDir: 'data/phase1b2',
+        checkpointDir: 'checkpoints',
         usdPerDeviceHour: { cuda: 2.5 },
       },
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',

@@ -1,6 +1,6 @@
+import { formatPercent, formatRateWithInterval } from '../format/format-numbers.js';
+import { escapeHtml } from '../format/html-escape.js';
 import type { BarChartSpec, BarDatum } from './chart-spec.js';
-import { formatPercent, formatRateWithInterval } from './format-numbers.js';
-import { escapeHtml } from './html-escape.js';
 import { niceTicks } from './nice-ticks.js';
 import { CHART_HEIGHT, CHART_WIDTH, coord, openSvg, type PlotArea, xAxisLine, yGrid } from './svg-frame.js';
 

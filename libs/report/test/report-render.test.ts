@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { costTable } from '../src/report/cost-table.js';
+import { costTable } from '../src/blocks/cost-table.js';
+import { niceTicks } from '../src/charts/nice-ticks.js';
 import {
   formatCount,
   formatDuration,
   formatInterval,
   formatPercent,
   formatUsd,
-} from '../src/report/format-numbers.js';
-import { escapeMarkdown } from '../src/report/markdown-escape.js';
-import { niceTicks } from '../src/report/nice-ticks.js';
-import { renderHtml } from '../src/report/report-html.js';
-import { renderMarkdown } from '../src/report/report-markdown.js';
+} from '../src/format/format-numbers.js';
+import { escapeMarkdown } from '../src/format/markdown-escape.js';
+import { renderHtml } from '../src/report-html.js';
+import { renderMarkdown } from '../src/report-markdown.js';
 import { reportFixture } from './support/report-fixture.js';
 
 const data = reportFixture();

@@ -1,4 +1,4 @@
-import type { ReportCost } from '../report-data.js';
+import type { ReportCost } from '../run-report-data.js';
 
 /** The plan's cost table: one row per step and a total row summing every column. */
 export interface CostTable {

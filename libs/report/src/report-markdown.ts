@@ -1,10 +1,10 @@
-import type { RunReportData } from '../report-data.js';
-import type { ChartSpec } from './chart-spec.js';
-import { formatLoss } from './format-numbers.js';
-import { escapeMarkdown } from './markdown-escape.js';
-import { type Block, type Cell, cellText } from './report-blocks.js';
-import { buildReportBlocks } from './report-document.js';
-import { sparkline } from './sparkline.js';
+import { type Block, type Cell, cellText } from './blocks/report-blocks.js';
+import { buildReportBlocks } from './blocks/report-document.js';
+import type { ChartSpec } from './charts/chart-spec.js';
+import { sparkline } from './charts/sparkline.js';
+import { formatLoss } from './format/format-numbers.js';
+import { escapeMarkdown } from './format/markdown-escape.js';
+import type { RunReportData } from './run-report-data.js';
 
 /**
  * The run report as Markdown: the same tables and numbers as the HTML page; bar charts are
