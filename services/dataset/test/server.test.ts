@@ -18,11 +18,10 @@ import {
   ArtifactStore,
   callClientStream,
   callUnary,
-  createClient,
   createLogger,
-  type GrpcServer,
   receiveArtifactToBuffer,
 } from '@failmine/runtime';
+import { type InProcessServer, serveInProcess } from '@failmine/testing';
 import { status } from '@grpc/grpc-js';
 import { createServer } from '../src/server.js';
 import { DATASETS_DIR } from './real-datasets.js';
@@ -73,7 +72,7 @@ function failsWith(code: status, pattern: RegExp) {
 describe('dataset server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'failmine-dataset-'));
   const outputDir = join(dir, 'out');
-  let grpc: GrpcServer;
+  let server: InProcessServer;
   let client: DatasetServiceClient;
   let artifacts: ArtifactServiceClient;
 
@@ -84,22 +83,20 @@ describe('dataset server', () => {
   };
 
   before(async () => {
-    grpc = createServer({
+    const grpc = createServer({
       version: '1.2.3',
       dataDir: DATASETS_DIR,
       outputDir,
       artifacts: new ArtifactStore(join(dir, 'artifacts')),
       logger: createLogger('dataset-test', 'silent'),
     });
-    const port = await grpc.listen('127.0.0.1', 0);
-    client = createClient(DatasetServiceClient, `127.0.0.1:${port}`, { unaryDeadlineMs: 20000 });
-    artifacts = createClient(ArtifactServiceClient, `127.0.0.1:${port}`, { unaryDeadlineMs: 5000 });
+    server = await serveInProcess(grpc);
+    client = server.connect(DatasetServiceClient, { unaryDeadlineMs: 20000 });
+    artifacts = server.connect(ArtifactServiceClient, { unaryDeadlineMs: 5000 });
   });
 
   after(() => {
-    client.close();
-    artifacts.close();
-    grpc.server.forceShutdown();
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,31 +4,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Category, DatasetServiceClient, type StreamExamplesResponse } from '@failmine/contracts';
-import { ArtifactStore, createClient, createLogger, type GrpcServer } from '@failmine/runtime';
+import { ArtifactStore, createLogger } from '@failmine/runtime';
+import { type InProcessServer, serveInProcess } from '@failmine/testing';
 import { status } from '@grpc/grpc-js';
 import { createServer } from '../src/server.js';
 import { DATASETS_DIR } from './real-datasets.js';
 
 describe('StreamExamples over a real socket', () => {
   const dir = mkdtempSync(join(tmpdir(), 'failmine-dataset-int-'));
-  let grpc: GrpcServer;
+  let server: InProcessServer;
   let client: DatasetServiceClient;
 
   before(async () => {
-    grpc = createServer({
+    const grpc = createServer({
       version: '0.0.0',
       dataDir: DATASETS_DIR,
       outputDir: join(dir, 'out'),
       artifacts: new ArtifactStore(join(dir, 'artifacts')),
       logger: createLogger('dataset-int', 'silent'),
     });
-    const port = await grpc.listen('127.0.0.1', 0);
-    client = createClient(DatasetServiceClient, `127.0.0.1:${port}`);
+    server = await serveInProcess(grpc);
+    client = server.connect(DatasetServiceClient);
   });
 
   after(() => {
-    client.close();
-    grpc.server.forceShutdown();
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
