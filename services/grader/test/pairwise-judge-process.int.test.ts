@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Category, type GradeRequest, GraderServiceClient, Outcome } from '@failmine/contracts';
-import { callUnary, createClient } from '@failmine/runtime';
-import { runServiceProcess, type ServiceProcess, startServiceProcess } from '@failmine/topology';
+import { callUnary } from '@failmine/runtime';
+import { serviceProcesses } from '@failmine/testing';
+import { runServiceProcess } from '@failmine/topology';
 import { gradeAll } from './grade-client.js';
 import { writeTinyJudgeModelDir } from './support/tiny-judge-model.js';
 
@@ -27,27 +28,22 @@ const item = (id: string, completion: string, other: string): GradeRequest => ({
 });
 
 describe('pairwise-judge process with an inference-service judge', () => {
-  let inference: ServiceProcess;
-  let grader: ServiceProcess;
+  const services = serviceProcesses();
   let client: GraderServiceClient;
 
   before(async () => {
     const modelDir = await writeTinyJudgeModelDir();
-    inference = await startServiceProcess('inference', { args: ['--threads', '1', '--max-wait-ms', '5'] });
-    grader = await startServiceProcess('grader', {
+    const inference = await services.start('inference', { args: ['--threads', '1', '--max-wait-ms', '5'] });
+    const grader = await services.start('grader', {
       args: [
         ...['--grader', 'pairwise-judge', '--judge-address', inference.address],
         ...['--judge-model', 'tiny-judge', '--judge-model-path', modelDir, '--judge-max-tokens', '24'],
       ],
     });
-    client = createClient(GraderServiceClient, grader.address, { unaryDeadlineMs: 10_000 });
+    client = services.connect(GraderServiceClient, grader.address, { unaryDeadlineMs: 10_000 });
   });
 
-  after(async () => {
-    client?.close();
-    await grader?.stop();
-    await inference?.stop();
-  });
+  after(() => services.stop());
 
   it('describes itself as pairwise over every category', async () => {
     const res = await callUnary(client.describe.bind(client), {});
@@ -88,7 +84,8 @@ describe('pairwise-judge process with an inference-service judge', () => {
     assert.deepEqual(strip(again.verdicts[0]), strip(first.verdicts[1]));
     assert.deepEqual(strip(again.verdicts[1]), strip(first.verdicts[0]));
     // Two greedy generations per item, visible in the inference service's log.
-    const prompts = inference
+    const prompts = services
+      .get('inference')
       .stderr()
       .split('\n')
       .filter((l) => l.includes('generation batch done'))

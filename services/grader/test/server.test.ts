@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Category, GraderServiceClient, Outcome } from '@failmine/contracts';
-import { ArtifactStore, callUnary, createClient, createLogger, type GrpcServer } from '@failmine/runtime';
+import { ArtifactStore, callUnary, createLogger } from '@failmine/runtime';
+import { type InProcessServer, serveInProcess } from '@failmine/testing';
 import { status } from '@grpc/grpc-js';
 import { createGrader } from '../src/grader-registry.js';
 import { createServer } from '../src/server.js';
@@ -12,23 +13,22 @@ import { gradeAll, mathGradeItem, mathItem } from './grade-client.js';
 
 describe('grader server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'failmine-grader-'));
-  let grpc: GrpcServer;
+  let server: InProcessServer;
   let client: GraderServiceClient;
 
   before(async () => {
-    grpc = createServer({
+    const grpc = createServer({
       version: '1.2.3',
       grader: await createGrader('gsm8k-numeric'),
       artifacts: new ArtifactStore(dir),
       logger: createLogger('grader-test', 'silent'),
     });
-    const port = await grpc.listen('127.0.0.1', 0);
-    client = createClient(GraderServiceClient, `127.0.0.1:${port}`, { unaryDeadlineMs: 5000 });
+    server = await serveInProcess(grpc);
+    client = server.connect(GraderServiceClient, { unaryDeadlineMs: 5000 });
   });
 
   after(() => {
-    client.close();
-    grpc.server.forceShutdown();
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
