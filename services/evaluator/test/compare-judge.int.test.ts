@@ -11,14 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Category, type Evaluation, EvaluatorServiceClient } from '@failmine/contracts';
-import { createClient } from '@failmine/runtime';
-import {
-  killLeftoverProcesses,
-  type ServiceProcess,
-  startServiceProcess,
-  startTopology,
-  type Topology,
-} from '@failmine/topology';
+import { serviceProcesses } from '@failmine/testing';
 import { writeTinyModelAndAdapter } from './support/tiny-model.js';
 
 // The reference's answers: "GOOD" beats anything, "BAD" loses to anything (the random model
@@ -37,8 +30,7 @@ describe('Compare with open-ended items decided by a pairwise-judge grader (real
   const dir = mkdtempSync(join(tmpdir(), 'failmine-evaluator-judge-'));
   let judge: Server;
   let judgeCalls = 0;
-  let topology: Topology;
-  let evaluator: ServiceProcess;
+  const services = serviceProcesses();
 
   before(async () => {
     await writeTinyModelAndAdapter(dir);
@@ -77,7 +69,7 @@ describe('Compare with open-ended items decided by a pairwise-judge grader (real
     judge.listen(0, '127.0.0.1');
     await once(judge, 'listening');
     const judgeUrl = `http://127.0.0.1:${(judge.address() as AddressInfo).port}/v1`;
-    topology = await startTopology(['dataset', 'inference', 'grader'], (name) => ({
+    const topology = await services.startTopology(['dataset', 'inference', 'grader'], (name) => ({
       artifactsDir: join(dir, `${name}-artifacts`),
       args: {
         dataset: ['--data-dir', join(dir, 'data'), '--output-dir', join(dir, 'out')],
@@ -85,7 +77,7 @@ describe('Compare with open-ended items decided by a pairwise-judge grader (real
         grader: ['--grader', 'pairwise-judge', '--judge-url', judgeUrl, '--judge-api-model', 'rule-judge'],
       }[name as 'dataset' | 'inference' | 'grader'],
     }));
-    evaluator = await startServiceProcess('evaluator', {
+    await services.start('evaluator', {
       artifactsDir: join(dir, 'evaluator-artifacts'),
       args: [
         ...[
@@ -100,15 +92,13 @@ describe('Compare with open-ended items decided by a pairwise-judge grader (real
   });
 
   after(async () => {
-    await evaluator?.stop();
-    await topology?.stop();
+    await services.stop();
     judge?.close();
-    killLeftoverProcesses();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("counts the judge's WIN / TIE / LOSS as the items' verdicts", async () => {
-    const client = createClient(EvaluatorServiceClient, evaluator.address);
+    const client = services.connect(EvaluatorServiceClient, services.get('evaluator').address);
     let evaluation: Evaluation | undefined;
     const stream = client.compare(
       {
@@ -136,7 +126,6 @@ describe('Compare with open-ended items decided by a pairwise-judge grader (real
       const e = (msg as { event?: { evaluation?: Evaluation } }).event;
       if (e?.evaluation) evaluation = e.evaluation;
     }
-    client.close();
     const o = evaluation?.overall;
     // BAD references lose to the candidate, GOOD ones beat it, "meh" ties.
     assert.deepEqual([o?.wins?.count, o?.ties?.count, o?.losses?.count], [2, 1, 2]);

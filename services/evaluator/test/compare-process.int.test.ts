@@ -19,14 +19,8 @@ import {
   type StreamExamplesResponse,
 } from '@failmine/contracts';
 import { callClientStream, chunkBuffer, createClient } from '@failmine/runtime';
-import {
-  killLeftoverProcesses,
-  repoRoot,
-  type ServiceProcess,
-  startServiceProcess,
-  startTopology,
-  type Topology,
-} from '@failmine/topology';
+import { serviceProcesses } from '@failmine/testing';
+import { repoRoot, type ServiceProcess, type Topology } from '@failmine/topology';
 import { writeTinyModelAndAdapter } from './support/tiny-model.js';
 
 const GSM8K_TEST = join(repoRoot, '..', 'shared', 'datasets', 'gsm8k', 'test.jsonl');
@@ -87,13 +81,13 @@ describe('Compare as real processes (dataset, inference, grader, evaluator)', ()
   let paths: { model: string; adapter: string };
   let topology: Topology;
   let evaluator: ServiceProcess;
-  let choiceGrader: ServiceProcess;
+  const services = serviceProcesses();
   let client: EvaluatorServiceClient;
 
   before(async () => {
     paths = await writeTinyModelAndAdapter(dir);
     const env = { FAILMINE_AUTH_TOKEN: TOKEN };
-    topology = await startTopology(['dataset', 'inference', 'grader'], (name) => ({
+    topology = await services.startTopology(['dataset', 'inference', 'grader'], (name) => ({
       artifactsDir: join(dir, `${name}-artifacts`),
       env,
       args: {
@@ -102,12 +96,12 @@ describe('Compare as real processes (dataset, inference, grader, evaluator)', ()
         grader: ['--grader', 'gsm8k-numeric'],
       }[name as 'dataset' | 'inference' | 'grader'],
     }));
-    choiceGrader = await startServiceProcess('grader', {
+    const choiceGrader = await services.start('grader', {
       artifactsDir: join(dir, 'choice-grader-artifacts'),
       env,
       args: ['--grader', 'multiple-choice'],
     });
-    evaluator = await startServiceProcess('evaluator', {
+    evaluator = await services.start('evaluator', {
       artifactsDir: join(dir, 'evaluator-artifacts'),
       env,
       args: [
@@ -124,15 +118,11 @@ describe('Compare as real processes (dataset, inference, grader, evaluator)', ()
         join(dir, 'evaluator-state'),
       ],
     });
-    client = createClient(EvaluatorServiceClient, evaluator.address, security);
+    client = services.connect(EvaluatorServiceClient, evaluator.address, security);
   });
 
   after(async () => {
-    client?.close();
-    await evaluator?.stop();
-    await choiceGrader?.stop();
-    await topology?.stop();
-    killLeftoverProcesses();
+    await services.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -15,15 +15,8 @@ import {
   EvaluatorServiceClient,
 } from '@failmine/contracts';
 import { createClient } from '@failmine/runtime';
-import {
-  killLeftoverProcesses,
-  repoRoot,
-  runServiceProcess,
-  type ServiceProcess,
-  startServiceProcess,
-  startTopology,
-  type Topology,
-} from '@failmine/topology';
+import { serviceProcesses } from '@failmine/testing';
+import { repoRoot, runServiceProcess, type ServiceProcess, type Topology } from '@failmine/topology';
 import { status } from '@grpc/grpc-js';
 import { writeTinyModelAndAdapter } from './support/tiny-model.js';
 
@@ -59,26 +52,23 @@ describe('Compare resumes by evaluation_id after the evaluator is SIGKILLed', ()
   let model: string;
   let topology: Topology;
   let inference: ServiceProcess;
-  const evaluators: ServiceProcess[] = [];
+  const services = serviceProcesses();
 
   const startInference = () =>
-    startServiceProcess('inference', { artifactsDir: join(dir, 'inference-artifacts') });
-  const startEvaluator = async () => {
-    const evaluator = await startServiceProcess('evaluator', {
+    services.start('inference', { artifactsDir: join(dir, 'inference-artifacts') });
+  const startEvaluator = () =>
+    services.start('evaluator', {
       artifactsDir: join(dir, 'evaluator-artifacts'),
       args: [
         ...['--dataset-address', topology.address('dataset'), '--grader-address', topology.address('grader')],
         ...['--inference-address', inference.address, '--state-dir', stateDir, '--batch-size', String(BATCH)],
       ],
     });
-    evaluators.push(evaluator);
-    return evaluator;
-  };
 
   before(async () => {
     ({ model } = await writeTinyModelAndAdapter(dir));
     writeFileSync(join(dir, 'reference.jsonl'), referenceOutputs());
-    topology = await startTopology(['dataset', 'grader'], (name) => ({
+    topology = await services.startTopology(['dataset', 'grader'], (name) => ({
       artifactsDir: join(dir, `${name}-artifacts`),
       args:
         name === 'dataset'
@@ -89,10 +79,7 @@ describe('Compare resumes by evaluation_id after the evaluator is SIGKILLed', ()
   });
 
   after(async () => {
-    for (const e of evaluators) if (e.child.exitCode === null && e.child.signalCode === null) await e.stop();
-    await inference?.stop();
-    await topology?.stop();
-    killLeftoverProcesses();
+    await services.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -13,7 +13,8 @@ import {
   Outcome,
   type SummarizeRequest,
 } from '@failmine/contracts';
-import { ArtifactStore, callUnary, createClient, createLogger, type GrpcServer } from '@failmine/runtime';
+import { ArtifactStore, callUnary, createLogger } from '@failmine/runtime';
+import { type InProcessServer, serveInProcess } from '@failmine/testing';
 import { status } from '@grpc/grpc-js';
 import { createGrpcCompareClients } from '../src/clients/grpc-compare-clients.js';
 import { createServer } from '../src/server.js';
@@ -23,11 +24,11 @@ const NOBODY = '127.0.0.1:1';
 
 describe('evaluator server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'failmine-evaluator-'));
-  let grpc: GrpcServer;
+  let server: InProcessServer;
   let client: EvaluatorServiceClient;
 
   before(async () => {
-    grpc = createServer({
+    const grpc = createServer({
       version: '1.2.3',
       datasetAddress: NOBODY,
       graderAddress: 'g:1',
@@ -41,13 +42,12 @@ describe('evaluator server', () => {
       artifacts: new ArtifactStore(dir),
       logger: createLogger('evaluator-test', 'silent'),
     });
-    const port = await grpc.listen('127.0.0.1', 0);
-    client = createClient(EvaluatorServiceClient, `127.0.0.1:${port}`, { unaryDeadlineMs: 5000 });
+    server = await serveInProcess(grpc);
+    client = server.connect(EvaluatorServiceClient, { unaryDeadlineMs: 5000 });
   });
 
   after(() => {
-    client.close();
-    grpc.server.forceShutdown();
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
