@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Completion, InferenceServiceClient } from '@failmine/contracts';
-import { createClient } from '@failmine/runtime';
-import { type ServiceProcess, startServiceProcess } from '@failmine/topology';
+import { serviceProcesses } from '@failmine/testing';
+import type { ServiceProcess } from '@failmine/topology';
 import { writeTinyModelDir } from './support/tiny-model-dir.js';
 
 async function completions(client: InferenceServiceClient, ids: string[]): Promise<Completion[]> {
@@ -21,29 +21,26 @@ async function completions(client: InferenceServiceClient, ids: string[]): Promi
 }
 
 describe('inference service as a real process', () => {
+  const services = serviceProcesses();
   let service: ServiceProcess;
   let client: InferenceServiceClient;
 
   before(async () => {
     const modelDir = await writeTinyModelDir();
-    service = await startServiceProcess('inference', {
+    service = await services.start('inference', {
       args: ['--model', modelDir, '--max-batch-size', '6', '--max-wait-ms', '2000', '--threads', '1'],
     });
-    client = createClient(InferenceServiceClient, service.address);
+    client = services.connect(InferenceServiceClient, service.address);
   });
 
-  after(async () => {
-    client.close();
-    await service.stop();
-  });
+  after(() => services.stop());
 
   it('answers Generate from two concurrent clients in one batch, visible in its log', async () => {
-    const other = createClient(InferenceServiceClient, service.address);
+    const other = services.connect(InferenceServiceClient, service.address);
     const [a, b] = await Promise.all([
       completions(client, ['1', '2', '3']),
       completions(other, ['4', '5', '6']),
     ]);
-    other.close();
     assert.equal(a?.length, 3);
     assert.equal(b?.length, 3);
     for (const c of [...(a ?? []), ...(b ?? [])]) assert.equal(c.batchSize, 6);

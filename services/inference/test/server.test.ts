@@ -15,12 +15,11 @@ import {
   callClientStream,
   callUnary,
   chunkBuffer,
-  createClient,
   createLogger,
   DIRECTORY_MEDIA_TYPE,
-  type GrpcServer,
   packDirectory,
 } from '@failmine/runtime';
+import { type InProcessServer, serveInProcess } from '@failmine/testing';
 import { status } from '@grpc/grpc-js';
 import { GenerationBatcher } from '../src/generation-batcher.js';
 import { ModelRegistry } from '../src/model-registry.js';
@@ -42,13 +41,12 @@ describe('inference server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'failmine-inference-'));
   const logger = createLogger('inference-test', 'silent');
   let modelDir: string;
-  let grpc: GrpcServer;
+  let server: InProcessServer;
   let client: InferenceServiceClient;
-  let port: number;
 
   before(async () => {
     modelDir = await writeTinyModelDir();
-    grpc = createServer({
+    const grpc = createServer({
       version: '1.2.3',
       device: 'cpu',
       maxBatchSize: 4,
@@ -59,13 +57,12 @@ describe('inference server', () => {
       artifacts: new ArtifactStore(dir),
       logger,
     });
-    port = await grpc.listen('127.0.0.1', 0);
-    client = createClient(InferenceServiceClient, `127.0.0.1:${port}`, { unaryDeadlineMs: 30_000 });
+    server = await serveInProcess(grpc);
+    client = server.connect(InferenceServiceClient, { unaryDeadlineMs: 30_000 });
   });
 
   after(() => {
-    client.close();
-    grpc.server.forceShutdown();
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -180,8 +177,7 @@ describe('inference server', () => {
   });
 
   it('loads a model directory uploaded as an artifact (no shared file system)', async () => {
-    const address = `127.0.0.1:${port}`;
-    const artifacts = createClient(ArtifactServiceClient, address);
+    const artifacts = server.connect(ArtifactServiceClient);
     const packed = await packDirectory(modelDir);
     const uploaded = await callClientStream(
       artifacts.upload.bind(artifacts),
@@ -189,7 +185,6 @@ describe('inference server', () => {
         (chunk) => ({ chunk }),
       ),
     );
-    artifacts.close();
     const res = await callUnary(client.loadModel.bind(client), {
       model: {
         source: { $case: 'artifact', artifact: uploaded.ref as NonNullable<typeof uploaded.ref> },
