@@ -6,14 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ArtifactServiceClient, TrainerServiceClient } from '@failmine/contracts';
 import { ADAPTER_WEIGHTS_FILE } from '@failmine/llm';
-import {
-  ArtifactStore,
-  callUnary,
-  createClient,
-  createLogger,
-  type GrpcServer,
-  packDirectory,
-} from '@failmine/runtime';
+import { ArtifactStore, callUnary, createLogger, packDirectory } from '@failmine/runtime';
+import { type InProcessServer, serveInProcess } from '@failmine/testing';
 import { status } from '@grpc/grpc-js';
 import { createServer } from '../src/server.js';
 import { TrainerJobs } from '../src/trainer-jobs.js';
@@ -24,7 +18,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('trainer server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'failmine-trainer-'));
-  let grpc: GrpcServer;
+  let server: InProcessServer;
   let client: TrainerServiceClient;
   let artifacts: ArtifactServiceClient;
   let modelDir: string;
@@ -35,7 +29,7 @@ describe('trainer server', () => {
     dataPath = await writeRecords(dir, 'sums.jsonl', tinyRecords(64));
     const store = new ArtifactStore(join(dir, 'artifacts'));
     const checkpointDir = join(dir, 'ckpt');
-    grpc = createServer({
+    const grpc = createServer({
       version: '1.2.3',
       device: 'cpu',
       checkpointDir,
@@ -43,15 +37,13 @@ describe('trainer server', () => {
       jobs: new TrainerJobs({ checkpointDir, artifacts: store, runtime: { device: 'cpu', threads: 1 } }),
       logger: createLogger('trainer-test', 'silent'),
     });
-    const port = await grpc.listen('127.0.0.1', 0);
-    client = createClient(TrainerServiceClient, `127.0.0.1:${port}`, { unaryDeadlineMs: 5000 });
-    artifacts = createClient(ArtifactServiceClient, `127.0.0.1:${port}`);
+    server = await serveInProcess(grpc);
+    client = server.connect(TrainerServiceClient, { unaryDeadlineMs: 5000 });
+    artifacts = server.connect(ArtifactServiceClient);
   });
 
   after(() => {
-    client.close();
-    artifacts.close();
-    grpc.server.forceShutdown();
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

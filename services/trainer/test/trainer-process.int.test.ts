@@ -6,23 +6,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { type ArtifactRef, ArtifactServiceClient, TrainerServiceClient } from '@failmine/contracts';
-import { createClient } from '@failmine/runtime';
-import { killLeftoverProcesses, type ServiceProcess, startServiceProcess } from '@failmine/topology';
+import { serviceProcesses } from '@failmine/testing';
+import type { ServiceProcess } from '@failmine/topology';
 import { download, startTraining, type TrainingEvents, trainingRequest } from './support/grpc-training.js';
 import { tinyRecords, writeRecords, writeTinyModel } from './support/tiny-model.js';
 
 describe('trainer process: kill -9 mid-epoch, restart, resume', () => {
   const dir = mkdtempSync(join(tmpdir(), 'failmine-trainer-proc-'));
   const args = ['--checkpoint-dir', join(dir, 'ckpt')];
-  const start = () => startServiceProcess('trainer', { artifactsDir: join(dir, 'artifacts'), args });
-  after(() => {
-    killLeftoverProcesses();
+  const services = serviceProcesses();
+  const start = () => services.start('trainer', { artifactsDir: join(dir, 'artifacts'), args });
+  after(async () => {
+    await services.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const clientsOf = (proc: ServiceProcess) => ({
-    trainer: createClient(TrainerServiceClient, proc.address),
-    artifacts: createClient(ArtifactServiceClient, proc.address),
+    trainer: services.connect(TrainerServiceClient, proc.address),
+    artifacts: services.connect(ArtifactServiceClient, proc.address),
   });
 
   it("finishes with the uninterrupted run's adapter bytes and loss curve", async () => {
