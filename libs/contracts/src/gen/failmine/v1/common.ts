@@ -210,6 +210,18 @@ export interface ArtifactRef {
   mediaType: string;
   /** Where the producing node keeps it, e.g. "artifact://sha256/<hex>" or a local path. */
   uri: string;
+  /**
+   * The NAME of the service that stores it ("dataset", "trainer", "evaluator", ...): the
+   * receiver resolves it to an address from its OWN start-up configuration (the trainer's
+   * --dataset-address, the inference service's --trainer-address) and pulls the artifact from
+   * there by sha256 before using it. Never a host:port: a caller must not choose what a service
+   * connects to. Unset or empty: the artifact is already in the receiver's store (uploaded there
+   * first), as before this field existed. A name the receiver does not know, or has no address
+   * for, is FAILED_PRECONDITION naming the flag to set.
+   * NOTE: `optional` only so that ts-proto types it `node?: string`: every ArtifactRef literal
+   * written before this field keeps compiling; unset and "" mean the same.
+   */
+  node?: string | undefined;
 }
 
 /** First message of an artifact stream. */
@@ -1772,7 +1784,7 @@ export const Usage: MessageFns<Usage> = {
 };
 
 function createBaseArtifactRef(): ArtifactRef {
-  return { name: "", sha256: "", sizeBytes: 0, mediaType: "", uri: "" };
+  return { name: "", sha256: "", sizeBytes: 0, mediaType: "", uri: "", node: undefined };
 }
 
 export const ArtifactRef: MessageFns<ArtifactRef> = {
@@ -1791,6 +1803,9 @@ export const ArtifactRef: MessageFns<ArtifactRef> = {
     }
     if (message.uri !== "") {
       writer.uint32(42).string(message.uri);
+    }
+    if (message.node !== undefined) {
+      writer.uint32(50).string(message.node);
     }
     return writer;
   },
@@ -1848,6 +1863,14 @@ export const ArtifactRef: MessageFns<ArtifactRef> = {
             message.uri = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1875,6 +1898,7 @@ export const ArtifactRef: MessageFns<ArtifactRef> = {
         ? globalThis.String(object.media_type)
         : "",
       uri: isSet(object.uri) ? globalThis.String(object.uri) : "",
+      node: isSet(object.node) ? globalThis.String(object.node) : undefined,
     };
   },
 
@@ -1895,6 +1919,9 @@ export const ArtifactRef: MessageFns<ArtifactRef> = {
     if (message.uri !== "") {
       obj.uri = message.uri;
     }
+    if (message.node !== undefined) {
+      obj.node = message.node;
+    }
     return obj;
   },
 
@@ -1908,6 +1935,7 @@ export const ArtifactRef: MessageFns<ArtifactRef> = {
     message.sizeBytes = object.sizeBytes ?? 0;
     message.mediaType = object.mediaType ?? "";
     message.uri = object.uri ?? "";
+    message.node = object.node ?? undefined;
     return message;
   },
 };
