@@ -71,6 +71,27 @@ describe('ArtifactStore', () => {
     assert.deepEqual(filesUnder(store.root), []);
   });
 
+  it('a stream refused while its last chunk is being written raises nothing uncaught', async () => {
+    // The trailer is refused while the file is still writing the data chunk before it: destroying
+    // the file then must not surface as an uncaught 'error' (which would kill the service).
+    const store = new ArtifactStore(join(root, 'g'));
+    const data = randomBytes(1000);
+    async function* damaged(): AsyncGenerator<ArtifactChunk> {
+      const [header, ...rest] = [...chunkBuffer(data, { name: 'x' })];
+      yield header as ArtifactChunk;
+      // Long enough for the file to open, so the data below is written at once, not buffered.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const c of rest) {
+        yield c.part?.$case === 'trailer'
+          ? { ...c, part: { $case: 'trailer', trailer: { ...c.part.trailer, sizeBytes: 1 } } }
+          : c;
+      }
+    }
+    for (let i = 0; i < 5; i++) await assert.rejects(store.put(damaged()), DataLossError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(filesUnder(store.root), []);
+  });
+
   it('answers undefined for stat and NotFoundError for read of an unknown sha256', async () => {
     const store = new ArtifactStore(join(root, 'e'));
     const unknown = sha256Hex(Buffer.from('never stored'));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,9 +28,16 @@ export class ArtifactStore {
     await mkdir(join(this.root, 'sha256'), { recursive: true });
     const tmp = join(this.root, 'tmp', randomUUID());
     const out = createWriteStream(tmp);
+    // NOTE: without a listener, a write that fails (disk full) or that destroy() below cuts short
+    // (a damaged stream refused while its last chunk is still being written) is an uncaught
+    // 'error' that kills the service. The failure reaches the caller through once() and end().
+    out.on('error', () => {});
     try {
-      const ref = await receiveArtifact(chunks, (data) => {
-        if (!out.write(data)) return new Promise<void>((resolve) => out.once('drain', resolve));
+      const ref = await receiveArtifact(chunks, async (data) => {
+        // A failed write stops the stream here; once() rejects on a later 'error', so a write that
+        // fails does not leave this waiting for a 'drain' that never comes.
+        if (out.errored) throw out.errored;
+        if (!out.write(data)) await once(out, 'drain');
       });
       await new Promise<void>((resolve, reject) =>
         out.end((err?: Error | null) => (err ? reject(err) : resolve())),
