@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
-import { buildProgram, CliExit } from './cli-program.js';
-import { normalizeFlags } from './normalize-flags.js';
+import { CliExit } from './cli/cli-io.js';
+import { normalizeFlags } from './cli/normalize-flags.js';
+import { buildProgram } from './cli/program.js';
 
 const io = {
   out: (line: string) => process.stdout.write(`${line}\n`),

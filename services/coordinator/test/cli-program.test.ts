@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CommanderError } from 'commander';
-import { buildProgram, CliExit } from '../src/cli-program.js';
-import { normalizeFlags } from '../src/normalize-flags.js';
+import { CliExit } from '../src/cli/cli-io.js';
+import { normalizeFlags } from '../src/cli/normalize-flags.js';
+import { buildProgram } from '../src/cli/program.js';
 
 async function runCli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];

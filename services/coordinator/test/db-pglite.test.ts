@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { CoordinatorServiceClient, RunPlan, RunState } from '@failmine/contracts';
 import { ArtifactStore, callUnary, createClient, createLogger, type GrpcServer } from '@failmine/runtime';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { status } from '../src/commands/status.js';
+import { status } from '../src/cli/commands/status.js';
 import { Database } from '../src/db/database.js';
 import { createRun, setStepState } from '../src/db/run-store.js';
 import { enqueueItems } from '../src/db/work-queue.js';

@@ -9,7 +9,7 @@ import { parseRunResults, renderMarkdown } from '@failmine/report';
 import { createLogger } from '@failmine/runtime';
 import { killLeftoverProcesses } from '@failmine/topology';
 import { openMigrated } from '../src/db/lazy-database.js';
-import { loadRunReportData, type RunReportData } from '../src/report-data.js';
+import { loadRunReportData, type RunReportData } from '../src/report/report-data.js';
 import { runCli } from './support/run-cli.js';
 
 // `failmine demo` as a newcomer runs it, at a small size: the built-in tiny model on the first

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, packDirectory, sha256Hex } from '@failmine/runtime';
+import type { CompareSpec, FlowServices, TrainRequest } from '../src/clients/flow-services.js';
 import { Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
-import type { CompareSpec, FlowServices, TrainRequest } from '../src/flow/flow-services.js';
-import { type FlowJob, runFlow, type StepSpan } from '../src/flow/run-flow.js';
-import { trainingJobId } from '../src/flow/train-step.js';
 import { defaultPlan } from '../src/plan/run-plan.js';
-import { loadRunReportData } from '../src/report-data.js';
+import { loadRunReportData } from '../src/report/report-data.js';
+import { type FlowJob, runFlow, type StepSpan } from '../src/steps/run-flow.js';
+import { trainingJobId } from '../src/steps/train-step.js';
 
 // The train and validate steps against fake services and an in-memory PGlite: what they store,
 // that an empty training set is skipped, that a rerun does nothing, and that a failed training

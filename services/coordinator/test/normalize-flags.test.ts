@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalizeFlags } from '../src/normalize-flags.js';
+import { normalizeFlags } from '../src/cli/normalize-flags.js';
 
 describe('normalizeFlags', () => {
   it("turns the seed plan's snake_case flags into kebab-case, keeping values", () => {

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { graderFor, planFromFlags } from '../src/extract/extract-jobs.js';
 import { miningSplits, validationSplit } from '../src/plan/category-sets.js';
 import {
   categoryOutputs,
@@ -13,6 +12,7 @@ import {
   loadPlanFile,
   parsePlan,
 } from '../src/plan/run-plan.js';
+import { graderFor, planFromFlags } from '../src/steps/extract/extract-jobs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'failmine-plan-'));
 

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { createLogger, InvalidArgumentError } from '@failmine/runtime';
-import { DEFAULT_DATA_DIR } from '../config.js';
-import { openMigrated } from '../db/lazy-database.js';
-import { getRun, listRuns } from '../db/run-store.js';
-import { defaultReportDir, writeRunReport } from '../report/write-run-report.js';
-import { loadRunReportData } from '../report-data.js';
+import { DEFAULT_DATA_DIR } from '../../config.js';
+import { openMigrated } from '../../db/lazy-database.js';
+import { getRun, listRuns } from '../../db/run-store.js';
+import { loadRunReportData } from '../../report/report-data.js';
+import { defaultReportDir, writeRunReport } from '../../report/write-run-report.js';
 
 /** Options of `failmine report`. */
 export interface ReportCommandOptions {

@@ -1,4 +1,4 @@
-import type { CategoryName } from '../plan/run-plan.js';
+import type { CategoryName } from '../../plan/run-plan.js';
 
 /** Given grader addresses: one per category, and `--grader-address` for the categories without one. */
 export interface GraderAddressOptions {

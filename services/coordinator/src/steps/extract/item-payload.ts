@@ -3,7 +3,7 @@
 // kept in the contract's canonical JSON and read back as the contract type, here only.
 import type { PipelineItem } from '@failmine/clients';
 import { type Category, type Example, GroundTruth, outcomeToJSON, type Verdict } from '@failmine/contracts';
-import type { JsonValue } from '../db/json-value.js';
+import type { JsonValue } from '../../db/json-value.js';
 
 /** What a work item carries. */
 export interface ItemPayload {

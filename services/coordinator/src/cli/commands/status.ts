@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { createLogger } from '@failmine/runtime';
-import { DEFAULT_DATA_DIR } from '../config.js';
-import { openMigrated } from '../db/lazy-database.js';
-import type { RunView, StepView } from '../db/run-store.js';
-import { getRun, listRuns } from '../db/run-store.js';
+import { DEFAULT_DATA_DIR } from '../../config.js';
+import { openMigrated } from '../../db/lazy-database.js';
+import type { RunView, StepView } from '../../db/run-store.js';
+import { getRun, listRuns } from '../../db/run-store.js';
 
 /** Options of `failmine status`. */
 export interface StatusOptions {

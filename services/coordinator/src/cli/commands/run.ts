@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import { createLogger, initTelemetry, type ServiceName, withSpan } from '@failmine/runtime';
-import { openMigrated } from '../db/lazy-database.js';
-import { grpcExtractClients } from '../extract/extract-clients.js';
-import { extractProgress } from '../extract/extract-progress.js';
-import { flowJobFromPlanFile } from '../flow/flow-jobs.js';
-import { grpcFlowServices } from '../flow/grpc-flow-services.js';
-import { type FlowJob, runFlow, type StepSpan } from '../flow/run-flow.js';
-import { runSummaryLines } from '../flow/run-summary.js';
-import type { CategoryName } from '../plan/run-plan.js';
-import { defaultReportDir, writeRunReport } from '../report/write-run-report.js';
-import { loadRunReportData } from '../report-data.js';
+import { grpcExtractClients } from '../../clients/extract-clients.js';
+import { grpcFlowServices } from '../../clients/grpc-flow-services.js';
+import { openMigrated } from '../../db/lazy-database.js';
+import type { CategoryName } from '../../plan/run-plan.js';
+import { loadRunReportData } from '../../report/report-data.js';
+import { defaultReportDir, writeRunReport } from '../../report/write-run-report.js';
+import { extractProgress } from '../../steps/extract/extract-progress.js';
+import { flowJobFromPlanFile } from '../../steps/flow-jobs.js';
+import { type FlowJob, runFlow, type StepSpan } from '../../steps/run-flow.js';
+import { runSummaryLines } from '../../steps/run-summary.js';
 import { type FlowTopology, type ServiceAddressOptions, startFlowTopology } from './flow-topology.js';
 
 /** Options of `failmine run`: where the services and the database are, and the trace file. */

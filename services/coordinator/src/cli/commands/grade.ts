@@ -3,11 +3,11 @@ import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type ServiceName } from '@failmine/runtime';
 import { startTopology, type Topology } from '@failmine/topology';
-import { parseGradeInput } from '../grade/grade-input.js';
-import { type GraderChoice, resolveGrader } from '../grade/grader-choice.js';
-import { grpcGradeServices } from '../grade/grpc-grade-services.js';
-import { runGrade } from '../grade/run-grade.js';
-import { verdictLine, verdictSummary } from '../grade/verdict-lines.js';
+import { parseGradeInput } from '../../grade/grade-input.js';
+import { type GraderChoice, resolveGrader } from '../../grade/grader-choice.js';
+import { grpcGradeServices } from '../../grade/grpc-grade-services.js';
+import { runGrade } from '../../grade/run-grade.js';
+import { verdictLine, verdictSummary } from '../../grade/verdict-lines.js';
 
 /** Options of `failmine grade`. */
 export interface GradeCommandOptions {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '@failmine/runtime';
 import { repoRoot } from '@failmine/topology';
 import { stringify } from 'yaml';
-import type { RunPlanInput } from '../plan/run-plan.js';
+import type { RunPlanInput } from '../../plan/run-plan.js';
 import { runCommand } from './run.js';
 
 /** The built-in tiny model the demo mines (models/phase1a-tiny, see its model card). */

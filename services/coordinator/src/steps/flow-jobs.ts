@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '@failmine/runtime';
+import type { EvalSet } from '../clients/flow-services.js';
 import type { JsonValue } from '../db/json-value.js';
-import { extractJobs } from '../extract/extract-jobs.js';
-import type { ExtractJob } from '../extract/run-extract.js';
 import { validationSplit } from '../plan/category-sets.js';
 import {
   type CategoryName,
@@ -13,7 +12,8 @@ import {
   loadPlanFile,
   type RunPlan,
 } from '../plan/run-plan.js';
-import type { EvalSet } from './flow-services.js';
+import { extractJobs } from './extract/extract-jobs.js';
+import type { ExtractJob } from './extract/run-extract.js';
 import type { AdapterJobs, FlowJob } from './run-flow.js';
 
 /** Where the services run: those started here read and write this machine's paths. */

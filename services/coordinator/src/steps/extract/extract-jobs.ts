@@ -3,8 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@failmine/runtime';
-import type { JsonValue } from '../db/json-value.js';
-import { GRADER_KINDS, miningSplits } from '../plan/category-sets.js';
+import type { JsonValue } from '../../db/json-value.js';
+import { GRADER_KINDS, miningSplits } from '../../plan/category-sets.js';
 import {
   CATEGORIES,
   type CategoryName,
@@ -13,7 +13,7 @@ import {
   loadPlanFile,
   parsePlan,
   type RunPlan,
-} from '../plan/run-plan.js';
+} from '../../plan/run-plan.js';
 import type { ExtractJob } from './run-extract.js';
 
 /** The extract command's flags (strings as commander hands them over). */

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { createLogger } from '@failmine/runtime';
-import { openMigrated } from '../db/lazy-database.js';
-import { type ExtractAddresses, grpcExtractClients } from '../extract/extract-clients.js';
-import { type ExtractFlags, extractJobs } from '../extract/extract-jobs.js';
-import { extractProgress } from '../extract/extract-progress.js';
-import { runExtract } from '../extract/run-extract.js';
+import { type ExtractAddresses, grpcExtractClients } from '../../clients/extract-clients.js';
+import { openMigrated } from '../../db/lazy-database.js';
+import { type ExtractFlags, extractJobs } from '../../steps/extract/extract-jobs.js';
+import { extractProgress } from '../../steps/extract/extract-progress.js';
+import { runExtract } from '../../steps/extract/run-extract.js';
 import { startFlowTopology } from './flow-topology.js';
 import type { GraderAddressOptions } from './grader-addresses.js';
 

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { DIRECTORY_MEDIA_TYPE } from '@failmine/runtime';
+import type { FlowServices, NamedBytes } from '../clients/flow-services.js';
 import type { Database } from '../db/database.js';
 import { setStepProgress } from '../db/run-store.js';
 import { recordStepOutput } from '../db/step-outputs.js';
 import { recordArtifact, recordCost, stepCost } from '../db/step-records.js';
-import type { ExtractProgress } from '../extract/run-extract.js';
 import type { RunPlan } from '../plan/run-plan.js';
-import type { FlowServices, NamedBytes } from './flow-services.js';
+import type { ExtractProgress } from './extract/run-extract.js';
 import { ensureLocalAdapter } from './local-adapter.js';
 import { phaseProgress } from './phase-progress.js';
 import { runStep } from './step-lifecycle.js';

@@ -1,5 +1,5 @@
-import type { ExtractProgress } from '../extract/run-extract.js';
-import type { PhaseProgress } from './flow-services.js';
+import type { PhaseProgress } from '../clients/flow-services.js';
+import type { ExtractProgress } from './extract/run-extract.js';
 
 /**
  * Adapts a step's progress bar to calls that report phases (the evaluator: generate, grade…):

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { ExtractClients } from '../clients/extract-clients.js';
+import type { FlowServices } from '../clients/flow-services.js';
 import type { Database } from '../db/database.js';
 import type { JsonValue } from '../db/json-value.js';
 import { createRun, findStep, getRun, type StepSpec } from '../db/run-store.js';
 import { recordStepOutput } from '../db/step-outputs.js';
-import type { ExtractClients } from '../extract/extract-clients.js';
-import { type ExtractJob, type ExtractProgress, runExtract } from '../extract/run-extract.js';
-import type { FlowServices } from './flow-services.js';
+import { type ExtractJob, type ExtractProgress, runExtract } from './extract/run-extract.js';
 import { runTrainStep, type TrainJob, type TrainOutput } from './train-step.js';
 import { runValidateStep, type ValidateJob } from './validate-step.js';
 

@@ -1,9 +1,17 @@
 import { type CallScope, categoryOf, generateAndGrade, signalScope } from '@failmine/clients';
 import { ModelRef, type TrainingRecord } from '@failmine/contracts';
-import type { Database } from '../db/database.js';
-import type { JsonValue } from '../db/json-value.js';
-import { createRun, findStep, getRun, type StepRecord, setRunState, setStepState } from '../db/run-store.js';
-import { recordArtifact, recordCost, type StepUsage, stepCost } from '../db/step-records.js';
+import type { ExtractClients } from '../../clients/extract-clients.js';
+import type { Database } from '../../db/database.js';
+import type { JsonValue } from '../../db/json-value.js';
+import {
+  createRun,
+  findStep,
+  getRun,
+  type StepRecord,
+  setRunState,
+  setStepState,
+} from '../../db/run-store.js';
+import { recordArtifact, recordCost, type StepUsage, stepCost } from '../../db/step-records.js';
 import {
   completeItems,
   enqueueItems,
@@ -13,10 +21,9 @@ import {
   progress,
   readResultsWithPayloads,
   releaseLeases,
-} from '../db/work-queue.js';
-import type { CategoryName } from '../plan/run-plan.js';
+} from '../../db/work-queue.js';
+import type { CategoryName } from '../../plan/run-plan.js';
 import { abortableSleep as sleep } from './abortable-sleep.js';
-import type { ExtractClients } from './extract-clients.js';
 import { examplePayload, type ItemPayload, pipelineItem, storedVerdict } from './item-payload.js';
 
 /** Everything one category's extract needs, already validated. */

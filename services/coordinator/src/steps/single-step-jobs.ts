@@ -3,8 +3,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '@failmine/runtime';
 import type { JsonValue } from '../db/json-value.js';
-import { graderFor } from '../extract/extract-jobs.js';
 import { CATEGORIES, type CategoryName, DEFAULT_DATASETS, defaultPlan, parsePlan } from '../plan/run-plan.js';
+import { graderFor } from './extract/extract-jobs.js';
 import { checkReference } from './flow-jobs.js';
 import type { FlowJob } from './run-flow.js';
 

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { ServiceName } from '@failmine/runtime';
 import { startTopology, type Topology } from '@failmine/topology';
-import { GRADER_KINDS } from '../plan/category-sets.js';
-import type { CategoryName } from '../plan/run-plan.js';
+import { GRADER_KINDS } from '../../plan/category-sets.js';
+import type { CategoryName } from '../../plan/run-plan.js';
 import {
   evaluatorGraderArgs,
   type GraderAddresses,

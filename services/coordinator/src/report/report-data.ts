@@ -10,13 +10,13 @@ import {
   type RunReportData,
 } from '@failmine/report';
 import { NotFoundError } from '@failmine/runtime';
-import type { Queryable } from './db/database.js';
-import type { JsonValue } from './db/json-value.js';
-import { resultCountsOfRun } from './db/report-queries.js';
-import { getRun, type StepView } from './db/run-store.js';
-import { stepOutputsOfRun } from './db/step-outputs.js';
-import { miningSplits } from './plan/category-sets.js';
-import { CATEGORIES, type CategoryName, parsePlan, type RunPlan } from './plan/run-plan.js';
+import type { Queryable } from '../db/database.js';
+import type { JsonValue } from '../db/json-value.js';
+import { resultCountsOfRun } from '../db/report-queries.js';
+import { getRun, type StepView } from '../db/run-store.js';
+import { stepOutputsOfRun } from '../db/step-outputs.js';
+import { miningSplits } from '../plan/category-sets.js';
+import { CATEGORIES, type CategoryName, parsePlan, type RunPlan } from '../plan/run-plan.js';
 
 // The flow's run summary and the tests read the document under this module's name.
 export type { RunReportData } from '@failmine/report';

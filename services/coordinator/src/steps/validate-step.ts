@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { packDirectory } from '@failmine/runtime';
+import type { CompareSpec, FlowServices } from '../clients/flow-services.js';
 import type { Database } from '../db/database.js';
 import type { JsonValue } from '../db/json-value.js';
 import { setStepProgress } from '../db/run-store.js';
 import { recordStepOutput } from '../db/step-outputs.js';
 import { recordArtifact, recordCost, stepCost } from '../db/step-records.js';
-import type { ExtractProgress } from '../extract/run-extract.js';
-import type { CompareSpec, FlowServices } from './flow-services.js';
+import type { ExtractProgress } from './extract/run-extract.js';
 import { phaseProgress } from './phase-progress.js';
 import { runStep } from './step-lifecycle.js';
 

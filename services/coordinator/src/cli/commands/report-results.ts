@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseRunResults, type RunReportData, RunResultsError } from '@failmine/report';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { writeReportPages } from '../report/write-run-report.js';
+import { writeReportPages } from '../../report/write-run-report.js';
 
 /** Options of `failmine report --results`. */
 export interface ReportResultsOptions {
