@@ -4,17 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoordinatorServiceClient } from '@failmine/contracts';
-import { ArtifactStore, callUnary, createClient, createLogger, type GrpcServer } from '@failmine/runtime';
+import { ArtifactStore, callUnary, createLogger } from '@failmine/runtime';
+import { type InProcessServer, serveInProcess } from '@failmine/testing';
 import { status } from '@grpc/grpc-js';
 import { createServer } from '../src/server.js';
 
 describe('coordinator server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'failmine-coordinator-'));
-  let grpc: GrpcServer;
+  let server: InProcessServer;
   let client: CoordinatorServiceClient;
 
   before(async () => {
-    grpc = createServer({
+    const grpc = createServer({
       version: '1.2.3',
       database: 'embedded',
       // Run RPCs are tested against a database in db-pglite.test.ts (one PGlite per process).
@@ -22,13 +23,12 @@ describe('coordinator server', () => {
       artifacts: new ArtifactStore(dir),
       logger: createLogger('coordinator-test', 'silent'),
     });
-    const port = await grpc.listen('127.0.0.1', 0);
-    client = createClient(CoordinatorServiceClient, `127.0.0.1:${port}`, { unaryDeadlineMs: 5000 });
+    server = await serveInProcess(grpc);
+    client = server.connect(CoordinatorServiceClient, { unaryDeadlineMs: 5000 });
   });
 
   after(() => {
-    client.close();
-    grpc.server.forceShutdown();
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
