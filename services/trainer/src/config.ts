@@ -1,5 +1,13 @@
-import { type ConfigOf, serviceConfigSpec } from '@failmine/runtime';
+import type { ArtifactPeers } from '@failmine/clients';
+import { type ClientOptions, type ConfigOf, serviceConfigSpec } from '@failmine/runtime';
 import { z } from 'zod';
+
+// host:port with the host a name, an IPv4 or a bracketed IPv6 address (the evaluator's rule).
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$/;
+const peerAddress = z
+  .string()
+  .regex(HOST_PORT, 'expected host:port')
+  .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) <= 65535, 'port above 65535');
 
 /** Flags and environment of the trainer service. */
 export const trainerConfigSpec = {
@@ -22,7 +30,27 @@ export const trainerConfigSpec = {
     schema: z.coerce.number().int().nonnegative().default(0),
     description: 'Intra-op threads of the training session; 0 (default) uses every core.',
   },
+  datasetAddress: {
+    flag: 'dataset-address',
+    env: 'FAILMINE_TRAINER_DATASET_ADDRESS',
+    schema: z.union([z.literal(''), peerAddress]).default(''),
+    description:
+      'host:port of the dataset service: a StartTraining dataset whose node is "dataset" is pulled from there. Unset (default): such a dataset is refused.',
+  },
 };
 
 /** The trainer service's validated configuration. */
 export type TrainerConfig = ConfigOf<typeof trainerConfigSpec>;
+
+/**
+ * The peers this trainer pulls artifacts from: only "dataset", at --dataset-address ('' when
+ * unset, so that a ref naming it is refused with the flag to set). `clientOptions` carries the
+ * TLS files and token every failmine client uses.
+ */
+export function trainerPeers(datasetAddress: string, clientOptions?: ClientOptions): ArtifactPeers {
+  return {
+    self: 'trainer',
+    nodes: new Map([['dataset', { address: datasetAddress, flag: 'dataset-address' }]]),
+    ...(clientOptions ? { clientOptions } : {}),
+  };
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { ArtifactStore, packageVersion, serviceMain } from '@failmine/runtime';
-import { trainerConfigSpec } from './config.js';
+import { ArtifactStore, clientSecurityFromEnv, packageVersion, serviceMain } from '@failmine/runtime';
+import { trainerConfigSpec, trainerPeers } from './config.js';
 import { createServer } from './server.js';
 import { TrainerJobs } from './trainer-jobs.js';
 
@@ -15,6 +15,10 @@ serviceMain({
       checkpointDir: config.checkpointDir,
       artifacts,
       runtime: { device: config.device, threads: config.threads === 0 ? undefined : config.threads },
+      // The same TLS files and token every failmine client reads; the token is the service's own.
+      peers: trainerPeers(config.datasetAddress, {
+        security: { ...clientSecurityFromEnv(process.env), authToken: config.authToken },
+      }),
     });
     const grpc = createServer({
       version: packageVersion(import.meta.url),

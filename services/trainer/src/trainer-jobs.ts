@@ -1,6 +1,7 @@
-// The trainer's running jobs: resolves a job's inputs (artifacts stored on this node, or node
-// paths), runs it, stores the packed output in the ArtifactStore, and lets CancelTraining stop a
-// job by id at its next step boundary.
+// The trainer's running jobs: resolves a job's inputs (artifacts stored on this node, pulled
+// from the peer that holds them, or node paths), runs it, stores the packed output in the
+// ArtifactStore, and lets CancelTraining stop a job by id at its next step boundary.
+import { type ArtifactPeers, pullArtifact, signalScope } from '@failmine/clients';
 import {
   type ArtifactStore,
   chunkBuffer,
@@ -10,12 +11,16 @@ import {
   unpackDirectoryArtifact,
 } from '@failmine/runtime';
 import type { StepProgress, TrainingOptions, TrainingRuntime } from '@failmine/training';
+import { trainerPeers } from './config.js';
 import { runTrainingJob, type TrainingOutcome } from './training-job.js';
 import type { RecordSource } from './training-records.js';
 
-/** A dataset or model: an artifact stored on this node by sha256, or a path on this node. */
+/**
+ * A dataset or model: an artifact by sha256, stored on this node (node '') or on the peer
+ * `node` names (pulled first), or a path on this node.
+ */
 export type InputRef =
-  | { kind: 'artifact'; sha256: string; name: string }
+  | { kind: 'artifact'; sha256: string; name: string; node: string }
   | { kind: 'path'; path: string; name: string };
 
 /** A job as the service receives it. */
@@ -38,6 +43,8 @@ export interface TrainerJobsDeps {
   checkpointDir: string;
   artifacts: ArtifactStore;
   runtime: TrainingRuntime;
+  /** Where artifacts named by node are pulled from; default: no peer address set. */
+  peers?: ArtifactPeers;
 }
 
 /** Jobs running in this process, by job id. */
@@ -59,9 +66,9 @@ export class TrainerJobs {
     const cancel = new AbortController();
     this.running.set(req.jobId, cancel);
     try {
-      const datasets = await Promise.all(req.datasets.map((d) => this.recordSource(d)));
-      const modelDir = await this.path(req.model);
       const stop = signal ? AbortSignal.any([signal, cancel.signal]) : cancel.signal;
+      const datasets = await Promise.all(req.datasets.map((d) => this.recordSource(d, stop)));
+      const modelDir = await this.path(req.model, stop);
       const runtime = { ...this.deps.runtime, ...(req.device ? { device: req.device } : {}) };
       const spec = {
         jobId: req.jobId,
@@ -89,20 +96,30 @@ export class TrainerJobs {
     return job !== undefined;
   }
 
-  private async recordSource(ref: InputRef): Promise<RecordSource> {
+  private async recordSource(ref: InputRef, signal: AbortSignal): Promise<RecordSource> {
     if (ref.kind === 'path') return { path: ref.path };
-    await this.stored(ref.sha256, ref.name);
+    await this.stored(ref, 'the training set', signal);
     return { path: this.deps.artifacts.pathOf(ref.sha256), label: ref.name };
   }
 
-  private async path(ref: InputRef): Promise<string> {
-    return ref.kind === 'path' ? ref.path : unpackDirectoryArtifact(this.deps.artifacts, ref.sha256);
+  private async path(ref: InputRef, signal: AbortSignal): Promise<string> {
+    if (ref.kind === 'path') return ref.path;
+    await this.stored(ref, 'the base model', signal);
+    return unpackDirectoryArtifact(this.deps.artifacts, ref.sha256);
   }
 
-  private async stored(sha256: string, name: string): Promise<void> {
-    if (!(await this.deps.artifacts.stat(sha256))) {
+  /** Makes sure an artifact is in this node's store: pulled from its node when it names one. */
+  private async stored(
+    ref: Extract<InputRef, { kind: 'artifact' }>,
+    what: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (ref.node !== '') {
+      const peers = this.deps.peers ?? trainerPeers('');
+      await pullArtifact(ref, peers, this.deps.artifacts, signalScope(signal), what);
+    } else if (!(await this.deps.artifacts.stat(ref.sha256))) {
       throw new NotFoundError(
-        `artifact ${name} (sha256:${sha256}) is not stored on this trainer; upload it first`,
+        `artifact ${ref.name} (sha256:${ref.sha256}) is not stored on this trainer; upload it first`,
       );
     }
   }

@@ -164,7 +164,9 @@ export function jobInputsFrom(req: StartTrainingRequest): {
 }
 
 function inputRef(ref: ArtifactRef, field: string): InputRef {
-  if (ref.sha256 !== '') return { kind: 'artifact', sha256: ref.sha256, name: ref.name || ref.sha256 };
+  const node = ref.node ?? '';
+  if (ref.sha256 !== '') return { kind: 'artifact', sha256: ref.sha256, name: ref.name || ref.sha256, node };
+  if (node !== '') throw new InvalidArgumentError(`${field}.sha256: required with node "${node}"`);
   if (ref.uri === '' || ref.uri.startsWith('artifact://')) {
     throw new InvalidArgumentError(
       `${field}: give sha256 (an artifact uploaded to this trainer) or a node path in uri`,
