@@ -21,7 +21,7 @@ import {
   type ServiceName,
   sha256Hex,
 } from '@failmine/runtime';
-import { killLeftoverProcesses, type ServiceProcess, startServiceProcess } from '@failmine/topology';
+import { serviceProcesses } from '@failmine/testing';
 import { type DescribableClient, describeOverSocket } from './support/describe-over-socket.js';
 
 /** The six services, the gRPC name each serves and its generated client. */
@@ -39,36 +39,27 @@ const UNKNOWN_SHA256 = 'ab'.repeat(32);
 
 describe('the six services as real processes on loopback', () => {
   let dir: string;
-  const running = new Map<ServiceName, ServiceProcess>();
-
-  const started = (name: ServiceName): ServiceProcess => {
-    const proc = running.get(name);
-    if (!proc) throw new Error(`${name} was not started`);
-    return proc;
-  };
+  const services = serviceProcesses();
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'failmine-e2e-six-'));
     // All at once: one after another would take six start-ups' time.
-    const procs = await Promise.all(
-      SERVICES.map(({ name }) => startServiceProcess(name, { artifactsDir: join(dir, name) })),
-    );
-    for (const proc of procs) running.set(proc.name, proc);
+    await Promise.all(SERVICES.map(({ name }) => services.start(name, { artifactsDir: join(dir, name) })));
   });
 
   after(async () => {
-    await killLeftoverProcesses();
+    await services.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
   it('each listens on its own port', () => {
-    const ports = SERVICES.map(({ name }) => started(name).port);
+    const ports = SERVICES.map(({ name }) => services.get(name).port);
     assert.equal(new Set(ports).size, SERVICES.length, `ports: ${ports.join(', ')}`);
   });
 
   for (const { name, grpcName } of SERVICES) {
     it(`${name}: the standard health service answers SERVING for "" and for ${grpcName}`, async () => {
-      const { address } = started(name);
+      const { address } = services.get(name);
       assert.equal(await checkHealth(address, '', 5_000), 'SERVING');
       assert.equal(await checkHealth(address, grpcName, 5_000), 'SERVING');
     });
@@ -76,14 +67,14 @@ describe('the six services as real processes on loopback', () => {
 
   for (const { name, client } of SERVICES) {
     it(`${name}: Describe over the socket names it and the failmine.v1 API`, async () => {
-      const info = await describeOverSocket(client, started(name).address);
+      const info = await describeOverSocket(client, services.get(name).address);
       assert.equal(info.name, name);
       assert.equal(info.apiVersion, 'failmine.v1');
     });
   }
 
   it('dataset: ArtifactService.Stat says an unknown sha256 does not exist, an uploaded one does', async () => {
-    const client = createClient(ArtifactServiceClient, started('dataset').address, {
+    const client = createClient(ArtifactServiceClient, services.get('dataset').address, {
       unaryDeadlineMs: 5_000,
     });
     try {
@@ -108,7 +99,7 @@ describe('the six services as real processes on loopback', () => {
 
   for (const { name } of SERVICES) {
     it(`${name}: exits with code 0 within 5 s of SIGTERM, though a client is still connected`, async () => {
-      const proc = started(name);
+      const proc = services.get(name);
       // An idle connection (as the coordinator keeps to every service) must not hold it open.
       const client = createClient(ArtifactServiceClient, proc.address, { unaryDeadlineMs: 5_000 });
       try {
