@@ -37,6 +37,14 @@ module.exports = {
       from: { path: '^(services|tools|libs)/([^/]+)/' },
       to: { path: '^services/[^/]+/', pathNot: '^$1/$2/' },
     },
+    {
+      name: 'testing-only-in-tests',
+      severity: 'error',
+      comment:
+        '@failmine/testing is test support: only test/ and bench/ files import it, never src/ (libs/testing/README.md).',
+      from: { path: '^(libs|services|tools)/[^/]+/src/', pathNot: '^libs/testing/' },
+      to: { path: '^libs/testing/' },
+    },
   ],
   options: {
     // Built files are followed to see where an import lands, never cruised themselves.
