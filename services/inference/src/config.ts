@@ -1,5 +1,13 @@
-import { type ConfigOf, serviceConfigSpec } from '@failmine/runtime';
+import type { ArtifactPeers } from '@failmine/clients';
+import { type ClientOptions, type ConfigOf, serviceConfigSpec } from '@failmine/runtime';
 import { z } from 'zod';
+
+// host:port with the host a name, an IPv4 or a bracketed IPv6 address (the evaluator's rule).
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$/;
+const peerAddress = z
+  .string()
+  .regex(HOST_PORT, 'expected host:port')
+  .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) <= 65535, 'port above 65535');
 
 /** Flags and environment of the inference service. */
 export const inferenceConfigSpec = {
@@ -34,7 +42,27 @@ export const inferenceConfigSpec = {
     schema: z.string().optional(),
     description: 'An HF model directory to load at start (its handle is the directory name).',
   },
+  trainerAddress: {
+    flag: 'trainer-address',
+    env: 'FAILMINE_INFERENCE_TRAINER_ADDRESS',
+    schema: z.union([z.literal(''), peerAddress]).default(''),
+    description:
+      'host:port of the trainer service: a LoadModel adapter or model artifact whose node is "trainer" is pulled from there. Unset (default): such an artifact is refused.',
+  },
 };
 
 /** The inference service's validated configuration. */
 export type InferenceConfig = ConfigOf<typeof inferenceConfigSpec>;
+
+/**
+ * The peers this inference service pulls artifacts from: only "trainer", at --trainer-address
+ * ('' when unset, so that a ref naming it is refused with the flag to set). `clientOptions`
+ * carries the TLS files and token every failmine client uses.
+ */
+export function inferencePeers(trainerAddress: string, clientOptions?: ClientOptions): ArtifactPeers {
+  return {
+    self: 'inference service',
+    nodes: new Map([['trainer', { address: trainerAddress, flag: 'trainer-address' }]]),
+    ...(clientOptions ? { clientOptions } : {}),
+  };
+}

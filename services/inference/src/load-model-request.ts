@@ -1,11 +1,18 @@
 // LoadModelRequest -> what ModelRegistry.load needs: local directories for the model and its
-// adapter (artifacts are unpacked first), the handle and the device. Kept out of server.ts so
-// the handler stays a few lines long.
+// adapter (artifacts are pulled from their node when they name one, then unpacked), the handle
+// and the device. Kept out of server.ts so the handler stays a few lines long.
 import { basename } from 'node:path';
-import type { AdapterRef, LoadModelRequest } from '@failmine/contracts';
+import { type ArtifactPeers, pullArtifact, signalScope } from '@failmine/clients';
+import type { AdapterRef, ArtifactRef, LoadModelRequest } from '@failmine/contracts';
 import type { Device } from '@failmine/llm';
 import { type ArtifactStore, InvalidArgumentError, unpackDirectoryArtifact } from '@failmine/runtime';
 import type { AdapterSpec, LoadOptions } from './model-registry.js';
+
+/** Where LoadModel finds artifacts: this node's store, and the peers it may pull them from. */
+export interface ArtifactSources {
+  artifacts: ArtifactStore;
+  peers: ArtifactPeers;
+}
 
 /** A decoded LoadModel request: the base directory on this node plus the registry's options. */
 export interface LoadModelPlan {
@@ -15,11 +22,14 @@ export interface LoadModelPlan {
 
 /**
  * Resolves model and adapter sources to local directories. An artifact is a directory packed
- * with packDirectory and uploaded to this node's ArtifactService first; it is unpacked once.
+ * with packDirectory, either uploaded to this node's ArtifactService first or, when its node
+ * names a peer ("trainer"), pulled from there into this node's store; it is unpacked once.
+ * `signal` (the call's) stops a pull.
  */
 export async function decodeLoadModelRequest(
   req: LoadModelRequest,
-  artifacts: ArtifactStore,
+  sources: ArtifactSources,
+  signal: AbortSignal,
 ): Promise<LoadModelPlan> {
   const source = req.model?.source;
   if (!source) throw new InvalidArgumentError('model.source: give model.path (an HF directory on this node)');
@@ -33,9 +43,9 @@ export async function decodeLoadModelRequest(
     throw new InvalidArgumentError(`device: "${req.device}" is not cpu or cuda`);
   }
   const path =
-    source.$case === 'path' ? source.path : await unpackDirectoryArtifact(artifacts, source.artifact.sha256);
+    source.$case === 'path' ? source.path : await artifactDir(source.artifact, 'the model', sources, signal);
   const baseName = source.$case === 'artifact' ? source.artifact.name.replace(/\.tar$/, '') : basename(path);
-  const adapter = adapters[0] ? await decodeAdapter(adapters[0], artifacts) : undefined;
+  const adapter = adapters[0] ? await decodeAdapter(adapters[0], sources, signal) : undefined;
   // Unpacked artifacts live under their sha256, so default handles use the artifact's name.
   const defaultId = adapter ? `${baseName}+${adapter.name}` : source.$case === 'artifact' ? baseName : '';
   return {
@@ -50,7 +60,8 @@ export async function decodeLoadModelRequest(
 
 async function decodeAdapter(
   ref: AdapterRef,
-  artifacts: ArtifactStore,
+  sources: ArtifactSources,
+  signal: AbortSignal,
 ): Promise<{ spec: AdapterSpec; name: string }> {
   const source = ref.source;
   if (!source)
@@ -61,8 +72,21 @@ async function decodeAdapter(
     );
   }
   const dir =
-    source.$case === 'path' ? source.path : await unpackDirectoryArtifact(artifacts, source.artifact.sha256);
+    source.$case === 'path'
+      ? source.path
+      : await artifactDir(source.artifact, 'the adapter', sources, signal);
   const name = source.$case === 'artifact' ? source.artifact.name.replace(/\.tar$/, '') : basename(dir);
   // proto3 cannot tell an unset float from 0; a zero multiplier would be a pointless adapter.
   return { spec: { dir, scale: ref.scale === 0 ? 1 : ref.scale }, name };
+}
+
+/** A packed-directory artifact unpacked on this node, pulled from its node first when it names one. */
+async function artifactDir(
+  ref: ArtifactRef,
+  what: string,
+  sources: ArtifactSources,
+  signal: AbortSignal,
+): Promise<string> {
+  if (ref.node) await pullArtifact(ref, sources.peers, sources.artifacts, signalScope(signal), what);
+  return unpackDirectoryArtifact(sources.artifacts, ref.sha256);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { ArtifactStore, packageVersion, serviceMain } from '@failmine/runtime';
-import { inferenceConfigSpec } from './config.js';
+import { ArtifactStore, clientSecurityFromEnv, packageVersion, serviceMain } from '@failmine/runtime';
+import { inferenceConfigSpec, inferencePeers } from './config.js';
 import { GenerationBatcher } from './generation-batcher.js';
 import { ModelRegistry } from './model-registry.js';
 import { createServer } from './server.js';
@@ -24,6 +24,10 @@ serviceMain({
         logger,
       }),
       artifacts: new ArtifactStore(config.artifactsDir),
+      // The same TLS files and token every failmine client reads; the token is the service's own.
+      peers: inferencePeers(config.trainerAddress, {
+        security: { ...clientSecurityFromEnv(process.env), authToken: config.authToken },
+      }),
       logger,
     });
     return { grpc };

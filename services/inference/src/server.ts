@@ -1,3 +1,4 @@
+import type { ArtifactPeers } from '@failmine/clients';
 import {
   FinishReason,
   type GenerateResponse,
@@ -15,6 +16,7 @@ import {
   type Logger,
   NotFoundError,
 } from '@failmine/runtime';
+import { inferencePeers } from './config.js';
 import { generateStream } from './generate-stream.js';
 import type { GenerationBatcher } from './generation-batcher.js';
 import { decodeLoadModelRequest } from './load-model-request.js';
@@ -28,6 +30,8 @@ export interface InferenceDeps {
   registry: ModelRegistry;
   batcher: GenerationBatcher;
   artifacts: ArtifactStore;
+  /** Where artifacts named by node are pulled from; default: no peer address set. */
+  peers?: ArtifactPeers;
   logger: Logger;
 }
 
@@ -57,6 +61,7 @@ export function modelFacts(m: LoadedModel): Record<string, string> {
 /** The inference service's gRPC server (health, reflection, artifacts included), bound to no port. */
 export function createServer(deps: InferenceDeps): GrpcServer {
   const { registry } = deps;
+  const sources = { artifacts: deps.artifacts, peers: deps.peers ?? inferencePeers('') };
   const inference = bindService(InferenceServiceService, {
     describe: async () => ({
       info: describeService({
@@ -70,8 +75,8 @@ export function createServer(deps: InferenceDeps): GrpcServer {
         },
       }),
     }),
-    loadModel: async (req): Promise<LoadModelResponse> => {
-      const plan = await decodeLoadModelRequest(req, deps.artifacts);
+    loadModel: async (req, ctx): Promise<LoadModelResponse> => {
+      const plan = await decodeLoadModelRequest(req, sources, ctx.signal);
       const model = await registry.load(plan.path, plan.options);
       return {
         modelId: model.id,
