@@ -43,7 +43,6 @@ function fakeServices(failTrainings = 0) {
   const calls = { train: [] as TrainRequest[], compare: [] as CompareSpec[] };
   let failuresLeft = failTrainings;
   const services: FlowServices = {
-    readTrainingSet: async () => Buffer.alloc(0),
     async train(request, onProgress) {
       calls.train.push(request);
       onProgress('train', 1, 2);
@@ -142,7 +141,15 @@ describe('train and validate steps', () => {
     const adapterDir = join(dir, 'r1', 'phase1b2_math');
     assert.equal(readFileSync(join(adapterDir, 'adapter_model.safetensors'), 'utf8'), 'weights');
     assert.match(calls.compare[0]?.evaluationId ?? '', /^r1-validate-math-[0-9a-f]{12}$/);
-    assert.equal(sha256Hex(calls.compare[0]?.adapter.data ?? Buffer.alloc(0)), sha256Hex(adapterTar));
+    // The adapter goes by reference: the evaluator's inference service pulls it from the trainer.
+    assert.deepEqual(calls.compare[0]?.adapter, {
+      kind: 'ref',
+      name: 'adapter.tar',
+      sha256: sha256Hex(adapterTar),
+      node: 'trainer',
+    });
+    // A user's local training file is uploaded as bytes (nothing else holds it).
+    assert.equal(calls.train[0]?.datasets[0]?.kind, 'bytes');
 
     const data = await loadRunReportData(db, 'r1');
     assert.equal(data.run.state, 'succeeded');

@@ -19,7 +19,7 @@ const TEST_ITEMS = 8;
 let model = '';
 let root = '';
 
-function writePlan(dir: string, training: Record<string, number>): string {
+function writePlan(dir: string, training: Record<string, number>, outputDir = join(dir, 'out')): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'plan.json');
   writeFileSync(
@@ -27,7 +27,7 @@ function writePlan(dir: string, training: Record<string, number>): string {
     JSON.stringify({
       model: { path: model },
       categories: [{ category: 'math', limit: TRAIN_ITEMS }],
-      outputDir: join(dir, 'out'),
+      outputDir,
       checkpointDir: join(dir, 'checkpoints'),
       // lr high and one epoch: the loss must move within a handful of steps on 2 cores.
       training: { learningRate: 0.01, epochs: 1, maxSeqLen: 1024, ...training },
@@ -177,20 +177,37 @@ describe('failmine run (embedded topology, PGlite)', () => {
 describe('failmine run: the trainer killed mid-training', () => {
   const dir = () => join(root, 'crash');
   let trainer: ServiceProcess | undefined;
-  const startTrainer = () =>
-    startServiceProcess('trainer', {
-      artifactsDir: join(dir(), 'trainer-artifacts'),
-      args: ['--checkpoint-dir', join(dir(), 'trainer-jobs')],
+  let dataset: ServiceProcess | undefined;
+  // A trainer of its own pulls the training set from the dataset service, so it is told where
+  // that is, as a deployment would: the test starts the dataset service too.
+  const startTrainer = async () => {
+    dataset ??= await startServiceProcess('dataset', {
+      artifactsDir: join(dir(), 'dataset-artifacts'),
+      args: ['--data-dir', DATASETS_DIR, '--output-dir', join(dir(), 'out')],
     });
+    return startServiceProcess('trainer', {
+      artifactsDir: join(dir(), 'trainer-artifacts'),
+      args: ['--checkpoint-dir', join(dir(), 'trainer-jobs'), '--dataset-address', dataset.address],
+    });
+  };
+  const services = () => [
+    '--trainer-address',
+    trainer?.address ?? '',
+    '--dataset-address',
+    dataset?.address ?? '',
+  ];
   after(async () => {
     await trainer?.stop('SIGKILL').catch(() => {});
+    await dataset?.stop().catch(() => {});
   });
 
   it('fails the step; the rerun resumes the job from its checkpoint', async () => {
     // Batch 1: 12 steps, a checkpoint every 2.
-    const plan = writePlan(dir(), { batchSize: 1, saveSteps: 2 });
+    // Relative: a dataset service that is not the CLI's own writes under its --output-dir.
+    const plan = writePlan(dir(), { batchSize: 1, saveSteps: 2 }, 'out');
     trainer = await startTrainer();
-    const cli = spawnCli(runArgs(dir(), plan, ['--trainer-address', trainer.address]));
+    // Run in dir(): the plan's relative outputDir (validation items) lands there, not in the checkout.
+    const cli = spawnCli(runArgs(dir(), plan, services()), {}, dir());
     const killedAt = await new Promise<number>((resolve, reject) => {
       const timer = setInterval(() => {
         const steps = [...cli.stdout().matchAll(/train math: (\d+)\/12 items done/g)].map((m) =>
@@ -214,7 +231,7 @@ describe('failmine run: the trainer killed mid-training', () => {
     assert.equal(failed.run.state, 'failed');
 
     trainer = await startTrainer();
-    const res = await runCli(runArgs(dir(), plan, ['--trainer-address', trainer.address]));
+    const res = await runCli(runArgs(dir(), plan, services()), {}, dir());
     assert.equal(res.code, 0, res.stderr + res.stdout);
     const resumedAt = Number(/train math: (\d+)\/12 items done \(resumed\)/.exec(res.stdout)?.[1]);
     assert.ok(resumedAt >= 2 && resumedAt <= killedAt, `resumed at step ${resumedAt}, killed at ${killedAt}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CancelledError, InvalidArgumentError } from '@failmine/runtime';
 import type { CallScope } from '../src/clients/compare-clients.js';
-import { compare } from '../src/compare/compare.js';
+import { compare, comparisonParameters } from '../src/compare/compare.js';
 import { baseInput, fakeClients, ITEMS, run } from './support/fake-compare-clients.js';
 
 // Unit test of the orchestration with in-memory fakes of the three services; the real
@@ -114,5 +114,30 @@ describe('compare (orchestration, with fake services)', () => {
       (err: Error) => err instanceof CancelledError && /generate candidate/.test(err.message),
     );
     assert.deepEqual(calls.generateBatches, [4]);
+  });
+});
+
+describe('comparisonParameters (what an evaluation id is bound to)', () => {
+  const withAdapter = (artifact: Record<string, unknown>) => ({
+    ...baseInput,
+    candidate: {
+      name: 'cand',
+      ref: { source: { path: '/m' }, adapters: [{ source: { artifact }, scale: 1 }] },
+    },
+  });
+  const adapter = { name: 'adapter.tar', sha256: 'a'.repeat(64), sizeBytes: 10 };
+
+  it('leaves out where an artifact is pulled from and how it was named: its sha256 is what was compared', () => {
+    assert.deepEqual(
+      comparisonParameters(withAdapter({ ...adapter, sizeBytes: 0, uri: 'x', node: 'trainer' })),
+      comparisonParameters(withAdapter(adapter)),
+    );
+  });
+
+  it('still tells two adapters apart by their sha256', () => {
+    assert.notDeepEqual(
+      comparisonParameters(withAdapter({ ...adapter, node: 'trainer' })),
+      comparisonParameters(withAdapter({ ...adapter, sha256: 'b'.repeat(64), node: 'trainer' })),
+    );
   });
 });

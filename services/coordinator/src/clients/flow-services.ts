@@ -2,19 +2,22 @@ import type { JsonValue } from '../db/json-value.js';
 import type { StepUsage } from '../db/step-records.js';
 import type { CategoryName } from '../plan/run-plan.js';
 
-/** A file's bytes on their way to a service (a training set, a packed adapter). */
-export interface NamedBytes {
-  name: string;
-  data: Buffer;
-}
+/**
+ * A training set or packed adapter on its way to a service: bytes from this machine (a user's
+ * file), or a reference to the service that holds it, which the receiver pulls from directly
+ * (shared/DESIGN.md: artifacts move by reference, the coordinator moves ids, not bytes).
+ */
+export type ArtifactSource =
+  | { kind: 'bytes'; name: string; data: Buffer }
+  | { kind: 'ref'; name: string; sha256: string; node: 'dataset' | 'trainer' };
 
 /** One training job, already validated (hyper-parameters from the plan). */
 export interface TrainRequest {
   /** Derived from run id + step: the same job resumes from its checkpoint after a crash. */
   jobId: string;
   modelPath: string;
-  /** Training-ready JSONL files, uploaded to the trainer (no shared file system needed). */
-  datasets: readonly NamedBytes[];
+  /** Training-ready JSONL sets: refs the trainer pulls from the dataset service, or local files. */
+  datasets: readonly ArtifactSource[];
   learningRate: number;
   epochs: number;
   batchSize: number;
@@ -52,8 +55,8 @@ export interface CompareSpec {
   /** Derived from run id + step. */
   evaluationId: string;
   modelPath: string;
-  /** The packed PEFT adapter (uploaded to the inference service the evaluator uses). */
-  adapter: NamedBytes;
+  /** The packed PEFT adapter: a ref the inference service pulls from the trainer, or local bytes. */
+  adapter: ArtifactSource;
   /** "base", or another model directory on the inference node. */
   reference: string;
   set: EvalSet;
@@ -83,8 +86,6 @@ export type PhaseProgress = (phase: string, done: number, total: number) => void
 
 /** The service calls of the train and validate steps (gRPC adapters implement them; tests fake them). */
 export interface FlowServices {
-  /** A training-ready JSONL the dataset service wrote, by sha256 (its artifact store). */
-  readTrainingSet(sha256: string, signal: AbortSignal): Promise<Buffer>;
   /** Runs (or resumes) a training job to its end. */
   train(request: TrainRequest, onProgress: PhaseProgress, signal: AbortSignal): Promise<TrainResult>;
   /** A packed adapter stored on the trainer, by sha256. */

@@ -5,9 +5,9 @@ import type { FlowServices } from '../clients/flow-services.js';
 import type { Database } from '../db/database.js';
 import type { JsonValue } from '../db/json-value.js';
 import { createRun, findStep, getRun, type StepSpec } from '../db/run-store.js';
-import { recordStepOutput } from '../db/step-outputs.js';
+import { readStepOutput, recordStepOutput } from '../db/step-outputs.js';
 import { type ExtractJob, type ExtractProgress, runExtract } from './extract/run-extract.js';
-import { runTrainStep, type TrainJob, type TrainOutput } from './train-step.js';
+import { runTrainStep, type TrainingSet, type TrainJob, type TrainOutput } from './train-step.js';
 import { runValidateStep, type ValidateJob } from './validate-step.js';
 
 /** Marks a unit of work with a span (withSpan from @failmine/runtime; tests pass a plain call). */
@@ -96,7 +96,9 @@ export async function runFlow(
     const trained = a.train ? await trainStep(db, services, job, a.category, a.train, ctx) : undefined;
     for (const v of a.validations) {
       const adapterDir = trained ? (trained.adapter?.path ?? null) : (v.adapterDir ?? null);
-      await validateStep(db, services, job, a.category, { ...v, adapterDir }, ctx);
+      // This run's adapter is on its trainer: the evaluator's inference service pulls it there.
+      const adapterOnTrainer = trained?.adapter?.sha256;
+      await validateStep(db, services, job, a.category, { ...v, adapterDir, adapterOnTrainer }, ctx);
     }
   }
 }
@@ -128,10 +130,8 @@ async function trainStep(
 ): Promise<TrainOutput> {
   return ctx.span(train.stepName, stepAttributes(train.stepName, category, job.model), async (s) => {
     const { fromExtractSteps, files, ...spec } = train;
-    const loadTrainingSets = (signal: AbortSignal) =>
-      files
-        ? readLocalSets(files)
-        : loadExtractedSets(db, services.flow, job.runId, fromExtractSteps, signal);
+    const loadTrainingSets = () =>
+      files ? readLocalSets(files) : loadExtractedSets(db, job.runId, fromExtractSteps);
     const { output, ranNow } = await runTrainStep(
       db,
       services.flow,
@@ -180,24 +180,41 @@ function trainLine(stepName: string, o: TrainOutput, ranNow: boolean): string {
 
 // The training sets the named extract steps recorded, fetched from the dataset service that
 // wrote them (by sha256), so the trainer may run on any node.
+// The sets extract wrote, as references the trainer pulls from the dataset service: their
+// sha256 from the step's artifact, their record count from the step's output.
 async function loadExtractedSets(
   db: Database,
-  flow: FlowServices,
   runId: string,
   steps: readonly string[],
-  signal: AbortSignal,
-) {
+): Promise<TrainingSet[]> {
   const view = await getRun(db, runId);
-  const sets = [];
+  const sets: TrainingSet[] = [];
   for (const name of steps) {
     const step = view?.steps.find((s) => s.name === name);
     const artifact = step?.artifacts.find((a) => a.name.endsWith('_training_ready.jsonl'));
-    if (!artifact) throw new Error(`${name} recorded no training set; run it first`);
-    sets.push({ name: artifact.name, data: await flow.readTrainingSet(artifact.sha256, signal) });
+    const output = step
+      ? ((await readStepOutput(db, step.id)) as { trainingSet?: { lines?: number } } | undefined)
+      : undefined;
+    const records = output?.trainingSet?.lines;
+    if (!artifact || records === undefined) throw new Error(`${name} recorded no training set; run it first`);
+    sets.push({
+      source: { kind: 'ref', name: artifact.name, sha256: artifact.sha256, node: 'dataset' },
+      records,
+    });
   }
   return sets;
 }
 
-async function readLocalSets(files: readonly string[]) {
-  return Promise.all(files.map(async (f) => ({ name: basename(f), data: await readFile(f) })));
+// A user's own files (failmine train --dataset-path): read here and uploaded to the trainer.
+async function readLocalSets(files: readonly string[]): Promise<TrainingSet[]> {
+  return Promise.all(
+    files.map(async (f) => {
+      const data = await readFile(f);
+      const records = data
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '').length;
+      return { source: { kind: 'bytes' as const, name: basename(f), data }, records };
+    }),
+  );
 }

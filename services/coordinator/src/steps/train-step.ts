@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DIRECTORY_MEDIA_TYPE } from '@failmine/runtime';
-import type { FlowServices, NamedBytes } from '../clients/flow-services.js';
+import type { ArtifactSource, FlowServices } from '../clients/flow-services.js';
 import type { Database } from '../db/database.js';
 import { setStepProgress } from '../db/run-store.js';
 import { recordStepOutput } from '../db/step-outputs.js';
@@ -23,8 +23,14 @@ export interface TrainJob {
   /** output_dir sent to the trainer: absolute when it runs here, the plan's path otherwise. */
   trainerOutputDir: string;
   usdPerDeviceHour: Record<string, number>;
-  /** The training-ready JSONL sets, read when the step runs (after extract wrote them). */
-  loadTrainingSets: (signal: AbortSignal) => Promise<NamedBytes[]>;
+  /** The training-ready JSONL sets and their record counts, found when the step runs (after extract wrote them). */
+  loadTrainingSets: () => Promise<TrainingSet[]>;
+}
+
+/** One training-ready set: where the trainer gets it, and how many records it holds. */
+export interface TrainingSet {
+  source: ArtifactSource;
+  records: number;
 }
 
 /** What a training step stored (step_outputs), read back by later steps and the report. */
@@ -47,7 +53,8 @@ export function trainingJobId(runId: string, stepName: string): string {
 }
 
 /**
- * Runs (or resumes) one training step: upload the training sets, train with the plan's
+ * Runs (or resumes) one training step: hand the trainer the training sets (references it pulls
+ * from the dataset service, or a user's local files), train with the plan's
  * hyper-parameters under a job id derived from run and step (a rerun after a crash resumes
  * from the trainer's checkpoint), bring the adapter to `adapterDir` here, and store the loss
  * curve, adapter artifact and cost. Zero training records skip the step (not an error).
@@ -61,8 +68,8 @@ export async function runTrainStep(
 ): Promise<{ output: TrainOutput; ranNow: boolean }> {
   return runStep<TrainOutput>(db, job.runId, job.stepName, async (step) => {
     const jobId = trainingJobId(job.runId, job.stepName);
-    const sets = await job.loadTrainingSets(signal);
-    const records = sets.reduce((n, s) => n + countLines(s.data), 0);
+    const sets = await job.loadTrainingSets();
+    const records = sets.reduce((n, s) => n + s.records, 0);
     if (records === 0) {
       const output: TrainOutput = {
         skipped: 'no failures to train on: the training set is empty',
@@ -86,7 +93,7 @@ export async function runTrainStep(
         {
           jobId,
           modelPath: job.modelPath,
-          datasets: sets,
+          datasets: sets.map((s) => s.source),
           ...job.training,
           outputDir: job.trainerOutputDir,
         },
@@ -135,11 +142,4 @@ export async function runTrainStep(
     await recordStepOutput(db, step, output);
     return output;
   });
-}
-
-function countLines(data: Buffer): number {
-  return data
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '').length;
 }

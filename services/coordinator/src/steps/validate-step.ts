@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { packDirectory } from '@failmine/runtime';
-import type { CompareSpec, FlowServices } from '../clients/flow-services.js';
+import { packDirectory, sha256Hex } from '@failmine/runtime';
+import type { ArtifactSource, CompareSpec, FlowServices } from '../clients/flow-services.js';
 import type { Database } from '../db/database.js';
 import type { JsonValue } from '../db/json-value.js';
 import { setStepProgress } from '../db/run-store.js';
@@ -20,6 +19,11 @@ export interface ValidateJob {
   modelPath: string;
   /** The adapter directory on this machine; null when its training was skipped. */
   adapterDir: string | null;
+  /**
+   * The sha256 of the packed adapter when this run's trainer holds it: the inference service
+   * then pulls it from the trainer. Absent for a user's own adapter, which is uploaded.
+   */
+  adapterOnTrainer?: string | undefined;
   reference: string;
   set: CompareSpec['set'];
   forgettingSets: CompareSpec['forgettingSets'];
@@ -48,14 +52,26 @@ export type ValidateOutput = {
  * while a retrained adapter (e.g. after the database was reset) is a new evaluation rather than
  * a parameter clash with the evaluator's stored one.
  */
-export function evaluationId(runId: string, stepName: string, adapter: Uint8Array): string {
-  const digest = createHash('sha256').update(adapter).digest('hex').slice(0, 12);
-  return `${runId}-${stepName}-${digest}`.replace(/[^A-Za-z0-9._-]+/g, '-');
+export function evaluationId(runId: string, stepName: string, adapterSha256: string): string {
+  return `${runId}-${stepName}-${adapterSha256.slice(0, 12)}`.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+
+/** The adapter as the evaluator's inference service gets it, and the sha256 of its packed bytes. */
+async function adapterSource(
+  job: ValidateJob & { adapterDir: string },
+): Promise<{ source: ArtifactSource; sha256: string }> {
+  const name = 'adapter.tar';
+  if (job.adapterOnTrainer) {
+    const sha256 = job.adapterOnTrainer;
+    return { source: { kind: 'ref', name, sha256, node: 'trainer' }, sha256 };
+  }
+  const data = await packDirectory(resolve(job.adapterDir));
+  return { source: { kind: 'bytes', name, data }, sha256: sha256Hex(data) };
 }
 
 /**
- * Runs one validation step: candidate = base model + the step's adapter (uploaded packed to
- * the evaluator's inference service), reference = base model (or the plan's), on the
+ * Runs one validation step: candidate = base model + the step's adapter (pulled by the
+ * evaluator's inference service from the trainer, or uploaded packed when it is a local one), reference = base model (or the plan's), on the
  * category's held-out set, with the other categories as forgetting sets. Stores the
  * Evaluation, the per-item outcomes (artifact + a local JSONL) and the cost.
  */
@@ -82,7 +98,7 @@ export async function runValidateStep(
       return output;
     }
     const startMs = performance.now();
-    const adapter = { name: 'adapter.tar', data: await packDirectory(resolve(job.adapterDir)) };
+    const adapter = await adapterSource({ ...job, adapterDir: job.adapterDir });
     const progress = phaseProgress(bar, job.stepName, (done, total) => {
       void setStepProgress(db, step.id, { itemsDone: done, itemsTotal: total }).catch(() => {});
     });
@@ -90,9 +106,9 @@ export async function runValidateStep(
     try {
       result = await services.compare(
         {
-          evaluationId: evaluationId(job.runId, job.stepName, adapter.data),
+          evaluationId: evaluationId(job.runId, job.stepName, adapter.sha256),
           modelPath: job.modelPath,
-          adapter,
+          adapter: adapter.source,
           reference: job.reference,
           set: job.set,
           forgettingSets: job.forgettingSets,

@@ -16,7 +16,7 @@ export interface CliProcess {
 }
 
 /** Spawns `node dist/cli.js <args>` in the repo root, without the test runner's environment. */
-export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot): CliProcess {
   // Hermetic: the developer's FAILMINE_* and DATABASE_URL must not change the run, and under
   // node:test NODE_TEST_CONTEXT would make the CLI's children report to the runner.
   const childEnv: NodeJS.ProcessEnv = {};
@@ -25,7 +25,7 @@ export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   }
   Object.assign(childEnv, env);
   const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: repoRoot,
+    cwd,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,8 +45,9 @@ export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
 export async function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  cwd = repoRoot,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = spawnCli(args, env);
+  const cli = spawnCli(args, env, cwd);
   const code = await cli.exit;
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }

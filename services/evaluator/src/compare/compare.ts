@@ -25,18 +25,30 @@ export function comparisonParameters(input: CompareInput): unknown {
   const r = input.reference;
   const reference =
     r.kind === 'model'
-      ? { model: r.model.ref }
+      ? { model: artifactsBySha256(r.model.ref) }
       : r.kind === 'endpoint'
         ? { endpoint: r.endpoint }
         : { outputs: { contentSha256: outputsDigest(r.outputs) } };
   return {
-    candidate: input.candidate.ref,
+    candidate: artifactsBySha256(input.candidate.ref),
     reference,
     set: input.set,
     forgettingSets: input.forgettingSets,
     sampling: input.sampling,
     gradeOptions: input.grade ?? null,
   };
+}
+
+/**
+ * A model reference with each artifact reduced to its sha256: an artifact is what its sha256
+ * says, however it was named or sized in the request and wherever it is pulled from, so an
+ * adapter first uploaded and later pulled from the trainer is the same comparison.
+ */
+function artifactsBySha256(ref: unknown): unknown {
+  if (Array.isArray(ref)) return ref.map(artifactsBySha256);
+  if (ref === null || typeof ref !== 'object') return ref;
+  if ('sha256' in ref) return { sha256: ref.sha256 };
+  return Object.fromEntries(Object.entries(ref).map(([key, value]) => [key, artifactsBySha256(value)]));
 }
 
 function outputsDigest(outputs: ReferenceOutputs): string {

@@ -97,7 +97,7 @@ export async function startFlowTopology(
   };
   try {
     const firsts = await Promise.allSettled([
-      start(missing(['dataset', 'inference', 'trainer'])),
+      start(missing(['dataset'])),
       ...toStart.map((category) =>
         start(['grader'], {
           args: ['--grader', GRADER_KINDS[category]],
@@ -111,19 +111,19 @@ export async function startFlowTopology(
     for (const r of firsts) if (r.status === 'fulfilled' && r.value) started.push(r.value);
     const failed = firsts.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    if (missing(['evaluator']).length > 0) {
-      const fallback = Object.values(graders)[0];
-      args.evaluator = [
-        '--dataset-address',
-        address('dataset'),
-        '--inference-address',
-        address('inference'),
-        ...(fallback ? ['--grader-address', fallback] : []),
-        ...evaluatorGraderArgs(graders),
-        ...(settings.evaluatorStateDir ? ['--state-dir', resolve(settings.evaluatorStateDir)] : []),
-      ];
-      const second = await start(['evaluator']);
-      if (second) started.push(second);
+    // Artifacts move by reference: the trainer pulls training sets from the dataset service
+    // and the inference service pulls adapters from the trainer, so each starts knowing the
+    // address of the peer it pulls from (and so after it).
+    const peer = (flag: string, name: ServiceName) =>
+      needs.includes(name as never) ? [flag, address(name)] : [];
+    const later: [ServiceName, () => string[]][] = [
+      ['trainer', () => [...(args.trainer ?? []), ...peer('--dataset-address', 'dataset')]],
+      ['inference', () => peer('--trainer-address', 'trainer')],
+      ['evaluator', () => evaluatorArgs(address, graders, settings.evaluatorStateDir)],
+    ];
+    for (const [name, extra] of later) {
+      const t = missing([name]).length > 0 ? await start([name], { args: extra() }) : undefined;
+      if (t) started.push(t);
     }
   } catch (err) {
     await stopAll();
@@ -135,4 +135,21 @@ export async function startFlowTopology(
 function traceArgs(traceOut: string | undefined, name: string): string[] {
   if (!traceOut) return [];
   return ['--trace-out', resolve(`${traceOut.replace(/\.jsonl?$/, '')}.${name}.jsonl`)];
+}
+
+function evaluatorArgs(
+  address: (name: ServiceName) => string,
+  graders: GraderAddresses,
+  stateDir: string | undefined,
+): string[] {
+  const fallback = Object.values(graders)[0];
+  return [
+    '--dataset-address',
+    address('dataset'),
+    '--inference-address',
+    address('inference'),
+    ...(fallback ? ['--grader-address', fallback] : []),
+    ...evaluatorGraderArgs(graders),
+    ...(stateDir ? ['--state-dir', resolve(stateDir)] : []),
+  ];
 }

@@ -112,8 +112,8 @@ export async function runFlowJob(
 type FlowService = Exclude<ServiceName, 'coordinator' | 'grader'>;
 
 // The services a job's steps call besides the graders (gradedCategories): extract (dataset,
-// inference), train (trainer, and the dataset service when the sets come from this run's
-// extract), validate (the evaluator and the services it calls).
+// inference), train (trainer, and the dataset service it pulls this run's extracted sets
+// from), validate (the evaluator and the services it calls).
 function servicesNeeded(job: FlowJob): FlowService[] {
   const needs = new Set<FlowService>();
   const add = (...names: FlowService[]) => {
@@ -150,7 +150,6 @@ function clientsFor(topology: FlowTopology, needs: readonly FlowService[]) {
   );
   const flow = grpcFlowServices(
     {
-      dataset: address('dataset'),
       trainer: address('trainer'),
       evaluator: address('evaluator'),
       inference: address('inference'),
