@@ -69,10 +69,11 @@ describe('the runtime tree the Dockerfiles assemble (dataset, no docker needed)'
     const linked = runCommand('ls', [join(out, 'node_modules/@failmine')])
       .stdout.split('\n')
       .filter(Boolean);
-    assert.deepEqual(linked, ['contracts', 'dataset', 'runtime']);
+    assert.deepEqual(linked, ['contracts', 'dataset', 'problems', 'runtime']);
     for (const path of [
       'services/dataset/dist/main.js',
       'libs/runtime/dist/index.js',
+      'libs/problems/dist/index.js',
       'libs/contracts/dist/index.js',
       'libs/contracts/descriptor/failmine-v1.binpb',
       'infra/grpc-health-probe.mjs',
@@ -82,6 +83,8 @@ describe('the runtime tree the Dockerfiles assemble (dataset, no docker needed)'
     for (const absent of [
       'services/inference',
       'libs/llm',
+      'libs/testing',
+      'libs/topology',
       'e2e',
       'node_modules/typescript',
       'node_modules/nx',

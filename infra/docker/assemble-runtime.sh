@@ -23,6 +23,33 @@ cd "$out"
 # GPU target runs it on purpose); nothing else in the tree needs an install script.
 npm ci --omit=dev --workspace="$pkg" --include-workspace-root=false --ignore-scripts --no-audit --no-fund
 
+# npm links the workspaces of devDependencies too (test helpers), --omit=dev or not: keep only
+# the workspaces the package's production dependencies reach.
+prod=$(node -e '
+  const [src, pkg] = process.argv.slice(1);
+  const fs = require("fs");
+  const dirs = {};
+  for (const group of ["libs", "services", "tools"]) {
+    if (!fs.existsSync(`${src}/${group}`)) continue;
+    for (const d of fs.readdirSync(`${src}/${group}`)) {
+      const file = `${src}/${group}/${d}/package.json`;
+      if (fs.existsSync(file)) dirs[JSON.parse(fs.readFileSync(file, "utf8")).name] = file;
+    }
+  }
+  const keep = new Set();
+  const visit = (name) => {
+    if (keep.has(name) || !dirs[name]) return;
+    keep.add(name);
+    const deps = JSON.parse(fs.readFileSync(dirs[name], "utf8")).dependencies ?? {};
+    for (const dep of Object.keys(deps)) visit(dep);
+  };
+  visit(pkg);
+  console.log([...keep].map((n) => n.replace("@failmine/", "")).join(" "));
+' "$src" "$pkg")
+for link in node_modules/@failmine/*; do
+  case " $prod " in *" $(basename "$link") "*) ;; *) rm -f "$link" ;; esac
+done
+
 used=""
 for link in node_modules/@failmine/*; do
   rel=$(readlink "$link" | sed 's#^\.\./\.\./##')
