@@ -3,14 +3,8 @@ import { ModelRef, type TrainingRecord } from '@failmine/contracts';
 import type { ExtractClients } from '../../clients/extract-clients.js';
 import type { Database } from '../../db/database.js';
 import type { JsonValue } from '../../db/json-value.js';
-import {
-  createRun,
-  findStep,
-  getRun,
-  type StepRecord,
-  setRunState,
-  setStepState,
-} from '../../db/run-store.js';
+import { createRun, findStep, type StepRecord } from '../../db/run-store.js';
+import { recordStepOutput } from '../../db/step-outputs.js';
 import { recordArtifact, recordCost, type StepUsage, stepCost } from '../../db/step-records.js';
 import {
   completeItems,
@@ -23,6 +17,7 @@ import {
   releaseLeases,
 } from '../../db/work-queue.js';
 import type { CategoryName } from '../../plan/run-plan.js';
+import { runStep } from '../step-lifecycle.js';
 import { abortableSleep as sleep } from './abortable-sleep.js';
 import { examplePayload, type ItemPayload, pipelineItem, storedVerdict } from './item-payload.js';
 
@@ -53,14 +48,15 @@ export interface ExtractJob {
 }
 
 /** What a finished extract step counted. */
-export interface ExtractSummary {
+// A type alias, not an interface: it is stored as the step's output (jsonb).
+export type ExtractSummary = {
   stepName: string;
   items: number;
   failures: number;
   /** Items processed by this attempt (a resumed run processes only the rest). */
   processedNow: number;
   trainingSet: { path: string; sha256: string; lines: number };
-}
+};
 
 /** Progress callbacks (a bar in a terminal, log lines otherwise). */
 export interface ExtractProgress {
@@ -82,36 +78,30 @@ export async function runExtract(
   signal: AbortSignal,
 ): Promise<ExtractSummary> {
   const stepName = `extract ${job.category}`;
-  const { run } = await createRun(db, {
+  await createRun(db, {
     id: job.runId,
     plan: job.plan,
     steps: job.stepNames.map((name) => ({ name, kind: 'extract', category: name.replace(/^extract /, '') })),
   });
-  const step = await findStep(db, job.runId, stepName);
-  if (step.state === 'succeeded') {
-    // Succeeded is final: a rerun only writes the same training set again (byte-identical).
-    return writeFailures(db, clients, job, step, 0, signalScope(signal));
-  }
-  await setRunState(db, run.run.id, 'running');
-  await setStepState(db, step.id, 'running');
-  const startMs = performance.now();
-  const usage: StepUsage = { deviceSeconds: 0, deviceKind: 'cpu', tokensIn: 0, tokensOut: 0 };
-  try {
-    const summary = await extractStep(db, clients, job, step, bar, usage, signalScope(signal));
-    await recordCost(db, step, stepCost(usage, startMs, job.usdPerDeviceHour));
-    await setStepState(db, step.id, 'succeeded');
-    const view = await getRun(db, job.runId);
-    if (view?.steps.every((s) => s.state === 'succeeded')) await setRunState(db, job.runId, 'succeeded');
-    return summary;
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    await recordCost(db, step, stepCost(usage, startMs, job.usdPerDeviceHour)).catch(() => {});
-    await setStepState(db, step.id, 'failed', { error: message }).catch(() => {});
-    await setRunState(db, job.runId, 'failed', { error: `${stepName}: ${message}` }).catch(() => {});
-    throw err;
-  } finally {
-    bar.stop();
-  }
+  const scope = signalScope(signal);
+  const { output, ranNow } = await runStep<ExtractSummary>(db, job.runId, stepName, async (step) => {
+    const startMs = performance.now();
+    const usage: StepUsage = { deviceSeconds: 0, deviceKind: 'cpu', tokensIn: 0, tokensOut: 0 };
+    try {
+      const summary = await extractStep(db, clients, job, step, bar, usage, scope);
+      await recordCost(db, step, stepCost(usage, startMs, job.usdPerDeviceHour));
+      await recordStepOutput(db, step, summary);
+      return summary;
+    } catch (err) {
+      await recordCost(db, step, stepCost(usage, startMs, job.usdPerDeviceHour)).catch(() => {});
+      throw err;
+    } finally {
+      bar.stop();
+    }
+  });
+  if (ranNow) return output;
+  // Succeeded is final: a rerun only writes the same training set again (byte-identical).
+  return writeFailures(db, clients, job, await findStep(db, job.runId, stepName), 0, scope);
 }
 
 async function extractStep(
