@@ -10,6 +10,13 @@ export type { Category, FormattedExample, GroundTruth, SourceExample } from './e
 
 export { parseGsm8kAnswer, parseNumber } from './parse-gsm8k-answer.js';
 
+// A model's numeric answer: read from a completion by rule ("#### N" only in strict mode), and
+// compared by exact value ("$1,000.50" equals "1000.5", "1/2" equals "0.5").
+
+export type { ExactNumber } from './exact-number.js';
+export { exactEquals, formatExactNumber, parseExactNumber } from './exact-number.js';
+export { extractNumericAnswer, parseFinalAnswer } from './numeric-answer.js';
+
 // Prompts: k-shot exemplars and the plain layout per kind of problem.
 
 export type { PromptOptions } from './prompt-format.js';

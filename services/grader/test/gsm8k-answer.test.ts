@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { formatExactNumber, parseExactNumber } from '@failmine/problems';
 import { InvalidArgumentError } from '@failmine/runtime';
-import { formatExactNumber, parseExactNumber } from '../src/numeric/exact-number.js';
 import { gradeNumericAnswer, numericMode } from '../src/numeric/gsm8k-answer.js';
 
 // Read in place: datasets are never copied into the repo.

@@ -1,7 +1,6 @@
+import { exactEquals, extractNumericAnswer, formatExactNumber, parseFinalAnswer } from '@failmine/problems';
 import { InvalidArgumentError } from '@failmine/runtime';
 import type { GradeResult } from '../grading.js';
-import { exactEquals, formatExactNumber } from './exact-number.js';
-import { extractNumericAnswer, parseFinalAnswer } from './extract-numeric-answer.js';
 
 /** Modes of the numeric grader; the empty string means the default, flexible. */
 export const NUMERIC_MODES = ['strict', 'flexible'] as const;
