@@ -1,7 +1,36 @@
 // The public API of @failmine/topology: start failmine services as processes on loopback, for
-// the `failmine serve` CLI and the e2e tests. Resist adding to it. spawnService and
-// trackProcess stay internal: the start/run/stop functions below cover every caller.
+// the `failmine` CLI (serve, and the flow's run, extract, train and validate) and the e2e tests.
+// Resist adding to it. spawnService and trackProcess stay internal: the start/run/stop
+// functions below cover every caller.
 
+export type {
+  /** A service the flow calls at one address: dataset, inference, trainer or evaluator. */
+  FlowService,
+  /** The flow's services, started or given: the address of each, the grader of each category, stop(). */
+  FlowTopology,
+  /** What the flow's started services are given: output and checkpoint dirs, grader kinds, traces. */
+  FlowTopologySettings,
+  /** Given addresses of dataset, inference, trainer, evaluator and the graders. */
+  ServiceAddressOptions,
+} from './flow-topology.js';
+export {
+  /** Starts the flow's services that have no address, each after the peers it is pointed at. */
+  startFlowTopology,
+} from './flow-topology.js';
+export type {
+  /** The grader address of each category, where one is known. */
+  GraderAddresses,
+  /** Given grader addresses: --grader-address and one per category. */
+  GraderAddressOptions,
+  /** A benchmark category with its own grader address flag: math, code or creativity. */
+  GraderCategory,
+} from './grader-addresses.js';
+export {
+  /** The evaluator's --grader-address-<category> flags for these graders. */
+  evaluatorGraderArgs,
+  /** A category's given grader: its own flag, else --grader-address, else none. */
+  givenGraderAddress,
+} from './grader-addresses.js';
 export {
   /** SIGKILLs every service process this process started that still runs (for after() hooks). */
   killLeftoverProcesses,

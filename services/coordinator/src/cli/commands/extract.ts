@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { createLogger } from '@failmine/runtime';
+import { type GraderAddressOptions, startFlowTopology } from '@failmine/topology';
 import { type ExtractAddresses, grpcExtractClients } from '../../clients/extract-clients.js';
 import { openMigrated } from '../../db/lazy-database.js';
+import { GRADER_KINDS } from '../../plan/category-sets.js';
 import { type ExtractFlags, extractJobs } from '../../steps/extract/extract-jobs.js';
 import { extractProgress } from '../../steps/extract/extract-progress.js';
 import { runExtract } from '../../steps/extract/run-extract.js';
-import { startFlowTopology } from './flow-topology.js';
-import type { GraderAddressOptions } from './grader-addresses.js';
 
 /** Options of `failmine extract`: the job flags plus where the services and database are. */
 export interface ExtractCommandOptions extends ExtractFlags, GraderAddressOptions {
@@ -35,6 +35,7 @@ export async function extract(options: ExtractCommandOptions, out: (line: string
   const topology = await startFlowTopology(options, ['dataset', 'inference'], {
     outputDir,
     graderCategories: jobs.map((j) => j.category),
+    graderKinds: GRADER_KINDS,
     checkpointDir: plan.checkpointDir,
   });
   try {

@@ -1,8 +1,15 @@
 import { resolve } from 'node:path';
-import { createLogger, initTelemetry, type ServiceName, withSpan } from '@failmine/runtime';
+import { createLogger, initTelemetry, withSpan } from '@failmine/runtime';
+import {
+  type FlowService,
+  type FlowTopology,
+  type ServiceAddressOptions,
+  startFlowTopology,
+} from '@failmine/topology';
 import { grpcExtractClients } from '../../clients/extract-clients.js';
 import { grpcFlowServices } from '../../clients/grpc-flow-services.js';
 import { openMigrated } from '../../db/lazy-database.js';
+import { GRADER_KINDS } from '../../plan/category-sets.js';
 import type { CategoryName } from '../../plan/run-plan.js';
 import { loadRunReportData } from '../../report/report-data.js';
 import { defaultReportDir, writeRunReport } from '../../report/write-run-report.js';
@@ -10,7 +17,6 @@ import { extractProgress } from '../../steps/extract/extract-progress.js';
 import { flowJobFromPlanFile } from '../../steps/flow-jobs.js';
 import { type FlowJob, runFlow, type StepSpan } from '../../steps/run-flow.js';
 import { runSummaryLines } from '../../steps/run-summary.js';
-import { type FlowTopology, type ServiceAddressOptions, startFlowTopology } from './flow-topology.js';
 
 /** Options of `failmine run`: where the services and the database are, and the trace file. */
 export interface RunCommandOptions extends ServiceAddressOptions {
@@ -65,6 +71,7 @@ export async function runFlowJob(
     topology = await startFlowTopology(options, needs, {
       outputDir: resolve(job.serviceDirs.outputDir),
       graderCategories: gradedCategories(job),
+      graderKinds: GRADER_KINDS,
       checkpointDir: job.serviceDirs.trainerJobsDir,
       ...(options.traceOut ? { traceOut: options.traceOut } : {}),
       ...(options.evaluatorStateDir ? { evaluatorStateDir: options.evaluatorStateDir } : {}),
@@ -108,8 +115,6 @@ export async function runFlowJob(
     await telemetry.shutdown().catch(() => {});
   }
 }
-
-type FlowService = Exclude<ServiceName, 'coordinator' | 'grader'>;
 
 // The services a job's steps call besides the graders (gradedCategories): extract (dataset,
 // inference), train (trainer, and the dataset service it pulls this run's extracted sets

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluatorGraderArgs, givenGraderAddress } from '../src/cli/commands/grader-addresses.js';
+import { evaluatorGraderArgs, givenGraderAddress } from '../src/grader-addresses.js';
 
 describe('grader addresses', () => {
   it("uses a category's own address, else --grader-address, else none", () => {

@@ -1,4 +1,9 @@
-import type { CategoryName } from '../../plan/run-plan.js';
+/**
+ * The benchmark categories that have their own grader address flag. The same three names as
+ * the coordinator's plan categories; the coordinator's `CategoryName` must stay assignable to
+ * this type, so a new plan category fails to compile until it gets a flag here.
+ */
+export type GraderCategory = 'math' | 'code' | 'creativity';
 
 /** Given grader addresses: one per category, and `--grader-address` for the categories without one. */
 export interface GraderAddressOptions {
@@ -9,12 +14,12 @@ export interface GraderAddressOptions {
 }
 
 /** The grader of each category, where the caller gives one. */
-export type GraderAddresses = Partial<Record<CategoryName, string>>;
+export type GraderAddresses = Partial<Record<GraderCategory, string>>;
 
 /** The given address of a category's grader: its own flag, else `--grader-address`, else none. */
 export function givenGraderAddress(
   options: GraderAddressOptions,
-  category: CategoryName,
+  category: GraderCategory,
 ): string | undefined {
   const own = {
     math: options.graderAddressMath,
