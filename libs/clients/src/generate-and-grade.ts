@@ -45,31 +45,57 @@ export interface GradingStage {
 }
 
 /** Completions of a batch in prompt order; throws naming the first prompt that got none. */
-export async function generateBatch(
+export function generateBatch(
   stage: GenerationStage,
   prompts: readonly PromptText[],
   scope: CallScope,
 ): Promise<GeneratedText[]> {
-  const byId = new Map<string, GeneratedText>();
-  for await (const c of stage.inference.generate(stage.modelId, prompts, stage.sampling, scope)) {
-    byId.set(c.promptId, c);
-  }
-  return prompts.map((p) => {
-    const c = byId.get(p.id);
-    if (!c) throw new Error(`model ${stage.modelId} returned no completion for item "${p.id}"`);
-    return c;
-  });
+  const completions = stage.inference.generate(stage.modelId, prompts, stage.sampling, scope);
+  return completionsInOrder(prompts, completions, `model ${stage.modelId}`);
 }
 
 /** The verdicts of one Grade stream as they come; throws on a verdict for an item never asked. */
-export async function* gradeItems(
+export function gradeItems(
   stage: GradingStage,
   items: readonly GradeItem[],
   scope: CallScope,
 ): AsyncGenerator<Verdict> {
-  const asked = new Set(items.map((i) => i.id));
-  for await (const verdict of stage.grader.grade(items, stage.options, scope)) {
-    if (!asked.has(verdict.itemId)) throw new Error(`the grader answered unknown item "${verdict.itemId}"`);
+  const verdicts = stage.grader.grade(items, stage.options, scope);
+  return askedOnly(
+    items.map((i) => i.id),
+    verdicts,
+    (v) => v.itemId,
+  );
+}
+
+/**
+ * The first check of the generate stage, for any source of completions (a model, an endpoint):
+ * the completions of `prompts` in prompt order, whatever order they streamed in; throws naming
+ * `source` and the first prompt that got none.
+ */
+export async function completionsInOrder<T extends { promptId: string }>(
+  prompts: readonly { id: string }[],
+  completions: AsyncIterable<T>,
+  source: string,
+): Promise<T[]> {
+  const byId = new Map<string, T>();
+  for await (const c of completions) byId.set(c.promptId, c);
+  return prompts.map((p) => {
+    const c = byId.get(p.id);
+    if (!c) throw new Error(`${source} returned no completion for item "${p.id}"`);
+    return c;
+  });
+}
+
+/** The check of the grade stage, for any grader: passes verdicts on, refusing one for an item never asked. */
+export async function* askedOnly<T>(
+  asked: Iterable<string>,
+  verdicts: AsyncIterable<T>,
+  idOf: (verdict: T) => string,
+): AsyncGenerator<T> {
+  const ids = new Set(asked);
+  for await (const verdict of verdicts) {
+    if (!ids.has(idOf(verdict))) throw new Error(`the grader answered unknown item "${idOf(verdict)}"`);
     yield verdict;
   }
 }

@@ -36,4 +36,11 @@ export { pullArtifact } from './pull-artifact.js';
 // The pipeline extract and compare share.
 
 export type { GenerationStage, GradedCompletion, GradingStage, PipelineItem } from './generate-and-grade.js';
-export { generateAndGrade, generateBatch, gradeItemOf, gradeItems } from './generate-and-grade.js';
+export {
+  askedOnly,
+  completionsInOrder,
+  generateAndGrade,
+  generateBatch,
+  gradeItemOf,
+  gradeItems,
+} from './generate-and-grade.js';

@@ -1,5 +1,6 @@
 // Translation between failmine.v1 messages and the domain types. Only server.ts uses it: the
 // domain modules never see a contract type.
+import { categoryLabel, categoryOf } from '@failmine/clients';
 import {
   Category,
   type DatasetInfo,
@@ -14,22 +15,17 @@ import { InvalidArgumentError } from '@failmine/runtime';
 import type { DatasetSource } from './loaders/dataset-registry.js';
 import type { TrainingRecordInput } from './training-set/training-set-writer.js';
 
-const TO_CONTRACT = new Map<DomainCategory, Category>([
-  ['math', Category.CATEGORY_MATH],
-  ['code', Category.CATEGORY_CODE],
-  ['creativity', Category.CATEGORY_CREATIVITY],
-]);
-
 /** A request's category: undefined for UNSPECIFIED, InvalidArgumentError for unknown numbers. */
 export function categoryFromContract(category: Category, field = 'category'): DomainCategory | undefined {
   if (category === Category.CATEGORY_UNSPECIFIED) return undefined;
-  for (const [domain, value] of TO_CONTRACT) if (value === category) return domain;
-  throw new InvalidArgumentError(`${field} ${category} is not a known category`);
+  const label = categoryLabel(category);
+  if (label === '') throw new InvalidArgumentError(`${field} ${category} is not a known category`);
+  return label;
 }
 
 /** The contract enum value of a domain category. */
 export function categoryToContract(category: DomainCategory): Category {
-  return TO_CONTRACT.get(category) ?? Category.CATEGORY_UNSPECIFIED;
+  return categoryOf(category);
 }
 
 /** A formatted example as a failmine.v1.Example. */

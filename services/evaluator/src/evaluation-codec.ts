@@ -1,10 +1,10 @@
 // Translation between the failmine.v1 contract and the evaluator's domain types. Kept apart
 // from the domain so that domain files never see generated code, and from server.ts so that
 // handlers stay a few lines long.
+import { categoryLabel as contractCategoryLabel } from '@failmine/clients';
 import {
-  Category,
+  type Category,
   type ComparisonStats as ComparisonStatsMessage,
-  categoryToJSON,
   type Evaluation,
   type Gate as GateMessage,
   GateOperator,
@@ -49,12 +49,9 @@ const VERDICTS = new Map<Outcome, PairVerdict>([
   [Outcome.OUTCOME_LOSS, 'loss'],
 ]);
 
-/** "CATEGORY_MATH" -> "math", the value breakdowns and forgetting sets group by. */
+/** "math" for CATEGORY_MATH: the value breakdowns and forgetting sets group by; undefined when unspecified. */
 export function categoryLabel(category: Category): string | undefined {
-  if (category === Category.CATEGORY_UNSPECIFIED) return undefined;
-  return categoryToJSON(category)
-    .replace(/^CATEGORY_/, '')
-    .toLowerCase();
+  return contractCategoryLabel(category) || undefined;
 }
 
 /** One contract outcome as a domain outcome; `category` becomes a label unless labels already set one. */

@@ -1,7 +1,7 @@
 // Translation between the contract's Grade messages and the domain's, with the field checks
 // that belong at the edge. Only contract *types* are used here: no grpc-js.
+import { categoryLabel } from '@failmine/clients';
 import {
-  Category,
   type GradeOptions,
   type GradeRequest,
   type GroundTruth,
@@ -12,13 +12,6 @@ import { InvalidArgumentError } from '@failmine/runtime';
 import type { StreamMessage, StreamVerdict } from './grade-stream.js';
 import type { GradeOutcome, Truth } from './grading.js';
 import { isCorrectOutcome } from './grading.js';
-
-/** Contract category -> the domain's category name. */
-export const CATEGORY_NAMES: ReadonlyMap<Category, string> = new Map([
-  [Category.CATEGORY_MATH, 'math'],
-  [Category.CATEGORY_CODE, 'code'],
-  [Category.CATEGORY_CREATIVITY, 'creativity'],
-]);
 
 const OUTCOMES: Record<GradeOutcome, Outcome> = {
   correct: Outcome.OUTCOME_CORRECT,
@@ -67,7 +60,7 @@ export function decodeGradeRequest(req: GradeRequest): StreamMessage {
   if (m.$case === 'options') return decodeOptions(m.options);
   const item = m.item;
   if (item.id === '') throw new InvalidArgumentError('item.id is required');
-  const category = CATEGORY_NAMES.get(item.category);
+  const category = categoryLabel(item.category) || undefined;
   if (!category) throw new InvalidArgumentError(`item "${item.id}": item.category is required`);
   return {
     kind: 'item',

@@ -1,5 +1,6 @@
 // One side's completions: the ones the state already holds, and the rest generated in calls of
 // batchSize prompts, each batch recorded in the state before progress is reported.
+import { completionsInOrder } from '@failmine/clients';
 import { traceStream, withSpan } from '@failmine/runtime';
 import type { EvalItem, GeneratedText } from '../clients/compare-clients.js';
 import { type CompareEvent, checkNotCancelled, progress } from './compare-events.js';
@@ -70,11 +71,7 @@ async function generateBatch(
 ): Promise<GeneratedText[]> {
   const batch = { side, model, batch_size: prompts.length, batch_start: start };
   return withSpan('evaluator.generate_batch', batch, async (span) => {
-    const byId = new Map<string, GeneratedText>();
-    for await (const c of generate(prompts)) byId.set(c.promptId, c);
-    const missing = prompts.find((p) => !byId.has(p.id));
-    if (missing) throw new Error(`${side} ${model} returned no completion for item "${missing.id}"`);
-    const out = prompts.map((p) => byId.get(p.id) as GeneratedText);
+    const out = await completionsInOrder(prompts, generate(prompts), `${side} ${model}`);
     span.setAttributes({
       tokens_in: out.reduce((n, c) => n + c.promptTokens, 0),
       tokens_out: out.reduce((n, c) => n + c.completionTokens, 0),

@@ -1,6 +1,7 @@
 // Verdicts of both sides: each item goes to its category's grader (one Grade stream per side and
 // category), open-ended items to the pairwise judge with both outputs. Verdicts the state already
 // holds are not asked again; new ones are recorded every batchSize verdicts.
+import { askedOnly } from '@failmine/clients';
 import { FailedPreconditionError, traceStream } from '@failmine/runtime';
 import {
   type EvalItem,
@@ -142,10 +143,13 @@ async function* gradeStream(
   prefix: string,
   record: (v: { id: string; correct: boolean; judged?: 'win' | 'tie' | 'loss' | undefined }) => StateRecord,
 ): AsyncGenerator<number> {
-  const asked = new Set(inputs.map((i) => i.id));
   let pending: StateRecord[] = [];
-  for await (const verdict of clients.grader(route).grade(inputs, settings, scope)) {
-    if (!asked.has(verdict.id)) throw new Error(`grader answered unknown item "${verdict.id}"`);
+  const verdicts = clients.grader(route).grade(inputs, settings, scope);
+  for await (const verdict of askedOnly(
+    inputs.map((i) => i.id),
+    verdicts,
+    (v) => v.id,
+  )) {
     pending.push(record({ ...verdict, id: verdict.id.slice(prefix.length) }));
     if (pending.length >= batchSize) {
       await state.append(pending);
