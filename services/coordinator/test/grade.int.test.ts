@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DATASETS_DIR } from './support/extract-checks.js';
-import { runCli } from './support/run-cli.js';
+import { GraderServiceService } from '@failmine/contracts';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { runCli, spawnCli } from './support/run-cli.js';
 
-// `failmine grade` as a real process: it starts the grader (and the dataset service for
-// dataset references) on loopback, streams the items through Grade and writes verdicts.
+// `failmine grade` runs the grader package's failmine-grade with its own arguments (the tool
+// itself is tested in services/grader/test): its stdout, stderr and exit code come through, and
+// a signal to `failmine` reaches it.
 let dir = '';
 
 before(() => {
@@ -20,126 +22,83 @@ after(() => {
 
 function writeJsonl(name: string, lines: readonly unknown[]): string {
   const file = join(dir, name);
-  writeFileSync(file, `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`);
+  writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
   return file;
 }
 
-function readJsonl(file: string): Record<string, unknown>[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-// The first GSM8K test problem with its reference solution (ends "#### 18").
-function gsm8kTest0(): { answer: string } {
-  const first = readFileSync(join(DATASETS_DIR, 'gsm8k', 'test.jsonl'), 'utf8').split('\n')[0] ?? '';
-  return JSON.parse(first) as { answer: string };
-}
-
-describe('failmine grade (grader process on loopback)', () => {
-  it('grades 6 GSM8K-style completions against their ground truth: 6 verdicts in order, 3 correct', async () => {
-    const input = writeJsonl('six.jsonl', [
-      { id: 'q1', completion: '3 + 4 = 7 apples.\n#### 7', ground_truth: '7' },
-      { id: 'q2', completion: 'She pays 2 * 15 = 30 dollars. The answer is 30.', ground_truth: 30 },
-      { id: 'q3', completion: 'Total: $1,250', ground_truth: '1,250' },
-      { id: 'q4', completion: '#### 12', ground_truth: '13' },
-      { id: 'q5', completion: 'The answer is 0.5', ground_truth: '2' },
-      { id: 'q6', completion: 'I do not know.', ground_truth: '42' },
-    ]);
-    const output = join(dir, 'six.verdicts.jsonl');
-    const res = await runCli(['grade', '--grader', 'gsm8k', '--input', input, '--output', output]);
-    assert.equal(res.code, 0, res.stderr);
-    const verdicts = readJsonl(output);
-    assert.deepEqual(
-      verdicts.map((v) => [v.id, v.outcome, v.correct, v.extracted]),
-      [
-        ['q1', 'correct', true, '7'],
-        ['q2', 'correct', true, '30'],
-        ['q3', 'correct', true, '1250'],
-        ['q4', 'incorrect', false, '12'],
-        ['q5', 'incorrect', false, '0.5'],
-        ['q6', 'no_answer', false, ''],
-      ],
-    );
-    for (const v of verdicts)
-      assert.deepEqual(Object.keys(v), [
-        'id',
-        'outcome',
-        'correct',
-        'extracted',
-        'rule',
-        'reason',
-        'elapsed_seconds',
-      ]);
-    assert.match(res.stderr, /gsm8k-numeric: 3 correct \/ 6 \(50\.0 %\)/);
-    assert.equal(res.stdout, '', 'verdicts go to the file, not stdout');
+// A grader that takes a Grade stream and never answers; `reached` resolves once one is open.
+async function silentGrader(): Promise<{ address: string; reached: Promise<void>; stop(): void }> {
+  const server = new Server();
+  let open = () => {};
+  const reached = new Promise<void>((resolve) => {
+    open = resolve;
   });
+  server.addService(GraderServiceService, {
+    describe: (_call: unknown, done: (err: Error) => void) => done(new Error('not in this test')),
+    grade: () => open(),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  return { address: `127.0.0.1:${port}`, reached, stop: () => server.forceShutdown() };
+}
 
-  it('looks a real GSM8K test item up through the dataset service (grader named by its service kind, verdicts on stdout)', async () => {
-    const reference = gsm8kTest0().answer;
-    const input = writeJsonl('refs.jsonl', [
-      { id: 'ref-right', completion: reference, dataset: 'gsm8k', split: 'test', example_id: 0 },
-      { id: 'ref-wrong', completion: '#### 19', dataset: 'gsm8k', split: 'test', example_id: 'gsm8k/test/0' },
+describe('failmine grade (delegates to failmine-grade)', () => {
+  it('grades through a started grader: verdict lines on stdout, the summary on stderr, exit 0', async () => {
+    const input = writeJsonl('two.jsonl', [
+      { id: 'q1', completion: '3 + 4 = 7 apples.\n#### 7', ground_truth: '7' },
+      { id: 'q2', completion: '#### 12', ground_truth: '13' },
     ]);
-    const res = await runCli([
-      'grade',
-      '--grader',
-      'gsm8k-numeric',
-      '--input',
-      input,
-      '--data-dir',
-      DATASETS_DIR,
-    ]);
+    const res = await runCli(['grade', '--grader', 'gsm8k', '--input', input]);
     assert.equal(res.code, 0, res.stderr);
     const verdicts = res.stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(
-      verdicts.map((v) => [v.id, v.outcome, v.extracted]),
+      verdicts.map((v) => [v.id, v.outcome, v.correct, v.extracted]),
       [
-        ['ref-right', 'correct', '18'],
-        ['ref-wrong', 'incorrect', '19'],
+        ['q1', 'correct', true, '7'],
+        ['q2', 'incorrect', false, '12'],
       ],
     );
-    assert.match(String(verdicts[1]?.reason), /expected 18/);
-    assert.match(res.stderr, /1 correct \/ 2/);
+    assert.match(res.stderr, /gsm8k-numeric: 1 correct \/ 2 \(50\.0 %\)/);
   });
 
-  it('a malformed line exits 2 naming file:line and the field, and writes nothing', async () => {
-    const input = writeJsonl('bad.jsonl', [
-      { id: 'ok', completion: '#### 1', ground_truth: '1' },
-      '',
-      { id: 'bad', completion: 42, ground_truth: '1' },
-    ]);
-    const output = join(dir, 'bad.verdicts.jsonl');
-    const res = await runCli(['grade', '--grader', 'gsm8k', '--input', input, '--output', output]);
-    assert.equal(res.code, 2);
-    assert.match(res.stderr, new RegExp(`failmine grade: ${input}:3: field "completion": `));
-    assert.equal(existsSync(output), false);
-    assert.equal(res.stdout, '');
+  it("passes the tool's exit code 2 and --help through", async () => {
+    const input = writeJsonl('bad.jsonl', [{ id: 'bad', completion: 42, ground_truth: '1' }]);
+    const bad = await runCli(['grade', '--grader', 'gsm8k', '--input', input]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, new RegExp(`^failmine grade: ${input}:1: field "completion": `));
+    assert.equal(bad.stdout, '');
+    const help = await runCli(['grade', '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: failmine-grade \[options\]/);
+    assert.match(help.stdout, /--grader-address <host:port>/);
   });
 
-  it('a reference to a missing example exits 2 naming its line', async () => {
-    const input = writeJsonl('missing.jsonl', [
-      { id: 'a', completion: '#### 18', dataset: 'gsm8k', split: 'test', example_id: 0 },
-      { id: 'b', completion: '#### 1', dataset: 'gsm8k', split: 'test', example_id: 99999 },
-    ]);
-    const output = join(dir, 'missing.verdicts.jsonl');
-    const res = await runCli([
-      'grade',
-      '--grader',
-      'gsm8k',
-      '--input',
-      input,
-      '--output',
-      output,
-      '--data-dir',
-      DATASETS_DIR,
-    ]);
-    assert.equal(res.code, 2, res.stderr);
-    assert.match(res.stderr, new RegExp(`${input}:2: field "example_id": .*gsm8k/test/99999`));
-    assert.equal(existsSync(output), false);
+  it('passes SIGTERM on: the tool stops grading and its exit code 1 comes back', async () => {
+    const grader = await silentGrader();
+    try {
+      const input = writeJsonl('one.jsonl', [{ id: 'q1', completion: '#### 7', ground_truth: '7' }]);
+      const cli = spawnCli([
+        'grade',
+        '--grader',
+        'gsm8k',
+        '--input',
+        input,
+        '--grader-address',
+        grader.address,
+      ]);
+      await grader.reached;
+      cli.child.kill('SIGTERM');
+      assert.equal(await cli.exit, 1, cli.stderr());
+      assert.match(cli.stderr(), /^failmine grade: cancelled while calling the grader service$/m);
+      assert.equal(cli.stdout(), '');
+    } finally {
+      grader.stop();
+    }
   });
 });

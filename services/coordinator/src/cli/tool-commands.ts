@@ -1,10 +1,10 @@
 // Commands around the flow: demo (the plan in miniature), grade (a JSONL file of completions
-// through one grader) and serve (the services as processes on loopback).
+// through one grader, run by the grader package's failmine-grade) and serve (the services as
+// processes on loopback).
 import type { ServiceName } from '@failmine/runtime';
 import { type Command, Option } from 'commander';
 import { type CliIo, runCommandAction } from './cli-io.js';
-import type { GradeCommandOptions } from './commands/grade.js';
-import { addressOptions, dataDirOption, servicesOption, withOptions } from './options.js';
+import { dataDirOption, servicesOption, withOptions } from './options.js';
 
 interface DemoFlags {
   dataset: string;
@@ -44,21 +44,25 @@ export function addDemoCommand(program: Command, io: CliIo): void {
   });
 }
 
-/** `failmine grade --grader KIND --input FILE`. */
+/**
+ * `failmine grade --grader KIND --input FILE ...`: the grader package's `failmine-grade`, run
+ * with the same arguments. Its flags are its own, so they pass through unparsed, --help too.
+ */
 export function addGradeCommand(program: Command, io: CliIo): void {
-  const command = program
+  program
     .command('grade')
-    .description('Grade a JSONL file of completions with one grader; one verdict line per input.')
-    .option('--grader <kind>', 'gsm8k (= gsm8k-numeric), multiple-choice, code-exec or pairwise-judge')
-    .option('--input <file>', 'JSONL with id, completion and ground truth or a dataset ref')
-    .option('--output <file>', 'verdicts JSONL (default: stdout)')
-    .option('--mode <mode>', 'grader mode, e.g. strict or flexible for gsm8k-numeric');
-  withOptions(command, [dataDirOption(), ...addressOptions(['grader', 'dataset'])]).action(
-    async (opts: GradeCommandOptions) => {
+    .description(
+      'Grade a JSONL file of completions with one grader; one verdict line per input ' +
+        "(the grader package's failmine-grade; grade --help shows its flags).",
+    )
+    .argument('[flags...]', '--grader <kind> --input <file> [--output <file>] [--mode <mode>] ...')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (flags: string[]) => {
       const { grade } = await import('./commands/grade.js');
-      await runCommandAction('grade', io, () => grade(opts, io));
-    },
-  );
+      await runCommandAction('grade', io, () => grade(flags));
+    });
 }
 
 /** `failmine serve`. */

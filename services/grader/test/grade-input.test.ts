@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseGradeInput } from '../src/grade/grade-input.js';
-import { resolveGrader } from '../src/grade/grader-choice.js';
+import { parseGradeInput } from '../src/grade-file/grade-input.js';
+import { resolveGrader } from '../src/grade-file/grader-choice.js';
 
 const jsonl = (...lines: unknown[]) => lines.map((l) => JSON.stringify(l)).join('\n');
 const parse = (grader: string, text: string) => parseGradeInput(text, 'in.jsonl', resolveGrader(grader));

@@ -1,6 +1,6 @@
+import { CATEGORY_LABELS, type CategoryLabel } from '@failmine/clients';
 import { InvalidArgumentError } from '@failmine/runtime';
 import { type ZodError, z } from 'zod';
-import { CATEGORIES, type CategoryName } from '../plan/run-plan.js';
 import type { GraderChoice } from './grader-choice.js';
 
 /** Ground truth in the contract's JSON form (GroundTruth.toJSON), one oneof case set. */
@@ -26,7 +26,7 @@ export interface GradeInputLine {
   completion: string;
   prompt: string;
   otherCompletion: string;
-  category: CategoryName | undefined;
+  category: CategoryLabel | undefined;
   /** Exactly one of groundTruth and datasetRef is set. */
   groundTruth: GroundTruthJson | undefined;
   datasetRef: DatasetRef | undefined;
@@ -38,7 +38,7 @@ const lineSchema = z
     completion: z.string(),
     prompt: z.string().optional(),
     other_completion: z.string().optional(),
-    category: z.enum(CATEGORIES).optional(),
+    category: z.enum(CATEGORY_LABELS).optional(),
     choices: z.array(z.string()).optional(),
     ground_truth: z.unknown().optional(),
     dataset: z.string().min(1).optional(),

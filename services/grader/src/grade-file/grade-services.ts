@@ -1,10 +1,10 @@
-import type { CategoryName } from '../plan/run-plan.js';
+import type { CategoryLabel } from '@failmine/clients';
 import type { GroundTruthJson } from './grade-input.js';
 
 /** One completion to grade, ready for the grader. */
 export interface GradeJobItem {
   id: string;
-  category: CategoryName;
+  category: CategoryLabel;
   prompt: string;
   completion: string;
   otherCompletion: string;
@@ -14,7 +14,7 @@ export interface GradeJobItem {
 /** A dataset example as far as grading needs it. */
 export interface GradeExample {
   id: string;
-  category: CategoryName;
+  category: CategoryLabel;
   prompt: string;
   /** failmine.v1.GroundTruth in its JSON form. */
   groundTruth: GroundTruthJson;
@@ -45,7 +45,7 @@ export class ItemRefusedError extends Error {
 /** The dataset service has no such dataset, split or example id. */
 export class ExampleNotFoundError extends Error {}
 
-/** What `failmine grade` needs from the services; gRPC in the CLI, plain objects in tests. */
+/** What grading a file needs from the services; gRPC in the CLI, plain objects in tests. */
 export interface GradeServices {
   /** The examples with these full ids of one dataset split; ExampleNotFoundError if any is missing. */
   examples(
