@@ -69,7 +69,7 @@ describe('the runtime tree the Dockerfiles assemble (dataset, no docker needed)'
     const linked = runCommand('ls', [join(out, 'node_modules/@failmine')])
       .stdout.split('\n')
       .filter(Boolean);
-    assert.deepEqual(linked, ['contracts', 'dataset', 'problems', 'runtime']);
+    assert.deepEqual(linked, ['clients', 'contracts', 'dataset', 'problems', 'runtime']);
     for (const path of [
       'services/dataset/dist/main.js',
       'libs/runtime/dist/index.js',
