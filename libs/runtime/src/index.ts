@@ -24,6 +24,7 @@ export {
 
 // Clients, and the standard health check.
 
+export { abortableSleep } from './client/abortable-sleep.js';
 export type { CallSettings, ClientOptions } from './client/client.js';
 export { callClientStream, callUnary, createClient } from './client/client.js';
 export type { HealthStatus } from './client/health-check.js';

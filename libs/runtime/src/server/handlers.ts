@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type {
   handleBidiStreamingCall,
   handleClientStreamingCall,
@@ -104,10 +104,7 @@ export function adaptHandler(method: MethodShape, handler: unknown, logger: Logg
       void context.with(ctx, async () => {
         const cctx = callContext(call, path, logger);
         try {
-          for await (const msg of fn(call.request, cctx)) {
-            if (cctx.signal.aborted) break;
-            if (!call.write(msg)) await once(call, 'drain', { signal: cctx.signal });
-          }
+          await writeAll(call, fn(call.request, cctx), cctx.signal);
           endRpcSpan(span, 0);
           call.end();
         } catch (err) {
@@ -141,10 +138,7 @@ export function adaptHandler(method: MethodShape, handler: unknown, logger: Logg
     void context.with(ctx, async () => {
       const cctx = callContext(call, path, logger);
       try {
-        for await (const msg of fn(requestsOf(call), cctx)) {
-          if (cctx.signal.aborted) break;
-          if (!call.write(msg)) await once(call, 'drain', { signal: cctx.signal });
-        }
+        await writeAll(call, fn(requestsOf(call), cctx), cctx.signal);
         endRpcSpan(span, 0);
         call.end();
       } catch (err) {
@@ -153,6 +147,18 @@ export function adaptHandler(method: MethodShape, handler: unknown, logger: Logg
     });
   };
   return h;
+}
+
+/** Writes a stream handler's messages, waiting for 'drain' when the peer reads slowly; stops once the call is cancelled. */
+async function writeAll(
+  call: Writable,
+  messages: AsyncIterable<unknown>,
+  signal: AbortSignal,
+): Promise<void> {
+  for await (const msg of messages) {
+    if (signal.aborted) break;
+    if (!call.write(msg)) await once(call, 'drain', { signal });
+  }
 }
 
 /**

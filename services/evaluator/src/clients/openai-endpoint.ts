@@ -2,7 +2,12 @@
 // server, ...): one POST {base_url}/chat/completions per prompt over global fetch, at most
 // `concurrency` at once, retried with exponential backoff on 429 and 5xx. The key is read from
 // the named environment variable on this node and only ever sent in the Authorization header.
-import { CancelledError, FailedPreconditionError, UnavailableError } from '@failmine/runtime';
+import {
+  CancelledError,
+  FailedPreconditionError,
+  abortableSleep as sleep,
+  UnavailableError,
+} from '@failmine/runtime';
 import { z } from 'zod';
 import type { CallScope, ChatEndpoint, EndpointSpec, GeneratedText, Sampling } from './compare-clients.js';
 
@@ -161,21 +166,6 @@ function backoff(options: OpenAiEndpointOptions, attempt: number, retryAfter: st
       ? seconds * 1000
       : (options.backoffMs ?? 1000) * 2 ** (attempt - 1);
   return Math.min(ms, MAX_BACKOFF_MS);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    }, ms);
-    if (signal.aborted) done();
-    else signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type CallScope, categoryOf, generateAndGrade, signalScope } from '@failmine/clients';
 import { ModelRef, type TrainingRecord } from '@failmine/contracts';
+import { abortableSleep as sleep } from '@failmine/runtime';
 import type { ExtractClients } from '../../clients/extract-clients.js';
 import type { Database } from '../../db/database.js';
 import type { JsonValue } from '../../db/json-value.js';
@@ -18,7 +19,6 @@ import {
 } from '../../db/work-queue.js';
 import type { CategoryName } from '../../plan/run-plan.js';
 import { runStep } from '../step-lifecycle.js';
-import { abortableSleep as sleep } from './abortable-sleep.js';
 import { examplePayload, type ItemPayload, pipelineItem, storedVerdict } from './item-payload.js';
 
 /** Everything one category's extract needs, already validated. */

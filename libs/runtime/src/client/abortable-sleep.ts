@@ -1,6 +1,10 @@
-/** Waits ms milliseconds; rejects with the signal's reason as soon as it aborts. */
+/** Waits ms milliseconds (a retry's backoff, a poll); rejects with the signal's reason as soon as it aborts. */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal.reason);
