@@ -1,7 +1,6 @@
 // The flow's commands: extract, train and validate (the seed plan's steps, each also a one-step
 // run) and run (every step of a plan file). Implementations load on use, so --help stays fast.
 import type { Command } from 'commander';
-import type { TrainFlags, ValidateFlags } from '../steps/single-step-jobs.js';
 import { type CliIo, runCommandAction } from './cli-io.js';
 import type { ExtractCommandOptions } from './commands/extract.js';
 import type { RunCommandOptions } from './commands/run.js';
@@ -13,6 +12,7 @@ import {
   traceOutOption,
   withOptions,
 } from './options.js';
+import type { TrainFlags, ValidateFlags } from './single-step-jobs.js';
 
 /** Flags every flow command (run, train, validate) shares. */
 type FlowCommandFlags = Omit<RunCommandOptions, 'dataDir'> & { dataDir?: string };
@@ -69,7 +69,7 @@ export function addTrainCommand(program: Command, io: CliIo): void {
     .option('--run-id <id>', 'run to create or continue (default: derived from the flags)');
   withOptions(command, [...databaseOptions(), ...addressOptions(['trainer']), traceOutOption()]).action(
     async (opts: TrainFlags & FlowCommandFlags) => {
-      const { trainFlowJob } = await import('../steps/single-step-jobs.js');
+      const { trainFlowJob } = await import('./single-step-jobs.js');
       const { runFlowJob } = await import('./commands/run.js');
       await runCommandAction('train', io, () =>
         runFlowJob(trainFlowJob(opts, !opts.trainerAddress), { dataDir: 'data', ...opts }, io.out),
@@ -101,7 +101,7 @@ export function addValidateCommand(program: Command, io: CliIo): void {
     ...categoryGraderOptions(),
     traceOutOption(),
   ]).action(async (opts: ValidateFlags & FlowCommandFlags) => {
-    const { validateFlowJob } = await import('../steps/single-step-jobs.js');
+    const { validateFlowJob } = await import('./single-step-jobs.js');
     const { runFlowJob } = await import('./commands/run.js');
     await runCommandAction('validate', io, () =>
       runFlowJob(validateFlowJob(opts), { dataDir: 'data', ...opts }, io.out),

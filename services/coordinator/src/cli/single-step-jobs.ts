@@ -4,9 +4,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '@failmine/runtime';
 import type { JsonValue } from '../db/json-value.js';
 import { CATEGORIES, type CategoryName, DEFAULT_DATASETS, defaultPlan, parsePlan } from '../plan/run-plan.js';
-import { graderFor } from './extract/extract-jobs.js';
-import { checkReference } from './flow-jobs.js';
-import type { FlowJob } from './run-flow.js';
+import { graderFor } from '../steps/extract/extract-jobs.js';
+import { checkReference } from '../steps/flow-jobs.js';
+import type { FlowJob } from '../steps/run-flow.js';
 
 /** Flags of `failmine train` (strings as commander hands them over). */
 export interface TrainFlags {
