@@ -58,7 +58,9 @@ export async function pullArtifact(
   }
   // NOTE: the cast only widens the lookup key; a name that is no ServiceName simply finds nothing.
   const peer = peers.nodes.get(node as ServiceName);
-  if (!peer) throw new FailedPreconditionError(`${what} is on node "${node}": ${knownPeers(peers)}`);
+  // The node is the caller's text: quoted short, never echoed at length.
+  if (!peer)
+    throw new FailedPreconditionError(`${what} is on node "${node.slice(0, 40)}": ${knownPeers(peers)}`);
   if (peer.address === '') {
     throw new FailedPreconditionError(
       `${what} is on the ${node} service: start the ${peers.self} with --${peer.flag}`,
