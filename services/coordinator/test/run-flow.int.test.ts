@@ -144,6 +144,13 @@ describe('failmine run (embedded topology, PGlite)', () => {
     }
     const compare = own.find((s) => s.name === 'failmine.v1.EvaluatorService/Compare');
     assert.equal(compare?.parentSpanId, own.find((s) => s.name === 'validate math')?.spanId);
+    // Artifacts move by reference: the CLI uploads nothing and downloads only the evaluator's
+    // per-item outcomes (the trainer and inference pull from their peers, unless their stores
+    // already hold that sha256 from an earlier run in this checkout).
+    const artifactCalls = own
+      .filter((s) => s.name.startsWith('failmine.v1.ArtifactService/'))
+      .map((s) => s.name);
+    assert.deepEqual(artifactCalls, ['failmine.v1.ArtifactService/Download']);
     // The services the CLI started wrote their spans under the same trace.
     for (const service of ['dataset', 'inference', 'grader', 'trainer', 'evaluator']) {
       const theirs = spans(join(dir(), `trace.${service}.jsonl`));
