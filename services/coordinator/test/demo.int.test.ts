@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Evaluation } from '@failmine/contracts';
+import type { RunReportData } from '@failmine/report';
 import { parseRunResults, renderMarkdown } from '@failmine/report';
 import { createLogger } from '@failmine/runtime';
 import { killLeftoverProcesses } from '@failmine/topology';
 import { openMigrated } from '../src/db/lazy-database.js';
-import { loadRunReportData, type RunReportData } from '../src/report/report-data.js';
+import { loadRunReportData } from '../src/report/report-data.js';
 import { runCli } from './support/run-cli.js';
 
 // `failmine demo` as a newcomer runs it, at a small size: the built-in tiny model on the first

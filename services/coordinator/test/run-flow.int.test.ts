@@ -3,10 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { RunReportData } from '@failmine/report';
 import { createLogger } from '@failmine/runtime';
 import { killLeftoverProcesses, type ServiceProcess, startServiceProcess } from '@failmine/topology';
 import { openMigrated } from '../src/db/lazy-database.js';
-import { loadRunReportData, type RunReportData } from '../src/report/report-data.js';
+import { loadRunReportData } from '../src/report/report-data.js';
 import { DATASETS_DIR, trainingLines } from './support/extract-checks.js';
 import { runCli, spawnCli } from './support/run-cli.js';
 import { writeTinyModelDir } from './support/tiny-model-dir.js';

@@ -3,7 +3,7 @@
 import { DEFAULT_PORTS, type ServiceName } from '@failmine/runtime';
 import { type Command, InvalidArgumentError as CommanderArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_DIR } from '../config.js';
-import { CATEGORIES } from '../plan/run-plan.js';
+import { CATEGORIES } from '../plan/category-sets.js';
 
 /** Every service, in port order. */
 export const SERVICE_NAMES = Object.keys(DEFAULT_PORTS) as ServiceName[];

@@ -7,7 +7,7 @@ import {
   type InferenceClient,
 } from '@failmine/clients';
 import type { ClientOptions } from '@failmine/runtime';
-import type { CategoryName } from '../plan/run-plan.js';
+import type { CategoryName } from '../plan/category-sets.js';
 
 /** Addresses of the services extract needs: the grader of each category it mines. */
 export interface ExtractAddresses {

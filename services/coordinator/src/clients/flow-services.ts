@@ -1,6 +1,6 @@
 import type { JsonValue } from '../db/json-value.js';
 import type { StepUsage } from '../db/step-records.js';
-import type { CategoryName } from '../plan/run-plan.js';
+import type { CategoryName } from '../plan/category-sets.js';
 
 /**
  * A training set or packed adapter on its way to a service: bytes from this machine (a user's

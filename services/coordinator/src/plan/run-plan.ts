@@ -4,9 +4,6 @@ import { parse as parseYaml } from 'yaml';
 import { type ZodError, z } from 'zod';
 import { CATEGORIES, type CategoryName, checkCategorySets, commonMiningSplit } from './category-sets.js';
 
-// The category names are defined with the datasets they mine; importers of the plan see them here too.
-export { CATEGORIES, type CategoryName, DEFAULT_DATASETS } from './category-sets.js';
-
 /** The trainer's own defaults (services/trainer TRAINING_DEFAULTS) with the plan's lr and epochs. */
 export const TRAINING_DEFAULTS = {
   learningRate: 3e-6,

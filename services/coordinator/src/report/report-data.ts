@@ -15,11 +15,10 @@ import type { JsonValue } from '../db/json-value.js';
 import { resultCountsOfRun } from '../db/report-queries.js';
 import { getRun, type StepView } from '../db/run-store.js';
 import { stepOutputsOfRun } from '../db/step-outputs.js';
-import { miningSplits } from '../plan/category-sets.js';
-import { CATEGORIES, type CategoryName, parsePlan, type RunPlan } from '../plan/run-plan.js';
+import { CATEGORIES, type CategoryName, miningSplits } from '../plan/category-sets.js';
+import { parsePlan, type RunPlan } from '../plan/run-plan.js';
 
 // The flow's run summary and the tests read the document under this module's name.
-export type { RunReportData } from '@failmine/report';
 
 /**
  * Gathers everything the report shows about one run from the database: steps with their wall

@@ -4,14 +4,8 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '@failmine/runtime';
 import type { EvalSet } from '../clients/flow-services.js';
 import type { JsonValue } from '../db/json-value.js';
-import { validationSplit } from '../plan/category-sets.js';
-import {
-  type CategoryName,
-  categoryOutputs,
-  combinedAdapterDir,
-  loadPlanFile,
-  type RunPlan,
-} from '../plan/run-plan.js';
+import { type CategoryName, validationSplit } from '../plan/category-sets.js';
+import { categoryOutputs, combinedAdapterDir, loadPlanFile, type RunPlan } from '../plan/run-plan.js';
 import { extractJobs } from './extract/extract-jobs.js';
 import type { ExtractJob } from './extract/run-extract.js';
 import type { AdapterJobs, FlowJob } from './run-flow.js';

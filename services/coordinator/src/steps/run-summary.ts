@@ -1,5 +1,5 @@
+import type { RunReportData } from '@failmine/report';
 import type { JsonValue } from '../db/json-value.js';
-import type { RunReportData } from '../report/report-data.js';
 
 interface RateJson {
   count?: number;

@@ -9,8 +9,8 @@ import {
 import { grpcExtractClients } from '../../clients/extract-clients.js';
 import { grpcFlowServices } from '../../clients/grpc-flow-services.js';
 import { openMigrated } from '../../db/lazy-database.js';
+import type { CategoryName } from '../../plan/category-sets.js';
 import { GRADER_KINDS } from '../../plan/category-sets.js';
-import type { CategoryName } from '../../plan/run-plan.js';
 import { loadRunReportData } from '../../report/report-data.js';
 import { defaultReportDir, writeRunReport } from '../../report/write-run-report.js';
 import { extractProgress } from '../../steps/extract/extract-progress.js';

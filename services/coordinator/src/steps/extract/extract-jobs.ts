@@ -4,16 +4,14 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@failmine/runtime';
 import type { JsonValue } from '../../db/json-value.js';
-import { GRADER_KINDS, miningSplits } from '../../plan/category-sets.js';
 import {
   CATEGORIES,
   type CategoryName,
-  categoryOutputs,
   DEFAULT_DATASETS,
-  loadPlanFile,
-  parsePlan,
-  type RunPlan,
-} from '../../plan/run-plan.js';
+  GRADER_KINDS,
+  miningSplits,
+} from '../../plan/category-sets.js';
+import { categoryOutputs, loadPlanFile, parsePlan, type RunPlan } from '../../plan/run-plan.js';
 import type { ExtractJob } from './run-extract.js';
 
 /** The extract command's flags (strings as commander hands them over). */

@@ -17,7 +17,7 @@ import {
   readResultsWithPayloads,
   releaseLeases,
 } from '../../db/work-queue.js';
-import type { CategoryName } from '../../plan/run-plan.js';
+import type { CategoryName } from '../../plan/category-sets.js';
 import { runStep } from '../step-lifecycle.js';
 import { examplePayload, type ItemPayload, pipelineItem, storedVerdict } from './item-payload.js';
 
