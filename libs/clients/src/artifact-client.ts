@@ -7,20 +7,18 @@ import {
 import {
   type ArtifactMeta,
   type ArtifactStore,
-  CancelledError,
   type ClientOptions,
   callClientStream,
   callUnary,
   chunkBuffer,
   createClient,
   DataLossError,
-  FailmineError,
   receiveArtifactToBuffer,
 } from '@failmine/runtime';
 import { Metadata } from '@grpc/grpc-js';
 import { type CallScope, deadlineMs, grpcCallOptions } from './call-scope.js';
 import { readServerStream } from './server-stream.js';
-import { ServiceCallError, type ServiceName, serviceCallError } from './service-call-error.js';
+import { type ServiceName, serviceCallError } from './service-call-error.js';
 
 /**
  * The ArtifactService of one service (every failmine service serves it). Downloads are checked
@@ -49,7 +47,7 @@ export function grpcArtifactClient(
   options: ClientOptions = {},
 ): ArtifactClient {
   const client = createClient(ArtifactServiceClient, address, options);
-  const fail = (scope: CallScope) => (err: unknown) => artifactCallError(service, address, err, scope);
+  const fail = (scope: CallScope) => (err: unknown) => serviceCallError(service, address, err, scope);
   const chunks = async function* (sha256: string, scope: CallScope): AsyncGenerator<ArtifactChunk> {
     const call = client.download({ sha256, chunkSizeBytes: 0 }, new Metadata(), grpcCallOptions(scope));
     for await (const message of readServerStream(call, scope, fail(scope))) {
@@ -124,18 +122,4 @@ async function* expectSha256(
     }
     yield chunk;
   }
-}
-
-// A failure found here (a damaged stream, a sha256 that does not match) names the service too,
-// and keeps its own code: DATA_LOSS stays DATA_LOSS rather than becoming INTERNAL.
-function artifactCallError(service: ServiceName, address: string, err: unknown, scope: CallScope): Error {
-  if (
-    err instanceof FailmineError &&
-    !(err instanceof ServiceCallError) &&
-    !(err instanceof CancelledError)
-  ) {
-    if (scope.signal.aborted) return new CancelledError(`cancelled while calling the ${service} service`);
-    return new ServiceCallError(service, address, err.code, err.message, err);
-  }
-  return serviceCallError(service, address, err, scope);
 }

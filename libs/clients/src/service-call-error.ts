@@ -30,7 +30,8 @@ export class ServiceCallError extends FailmineError {
 
 /**
  * Wraps any failure of a call to `service`: a cancelled scope becomes CancelledError, a gRPC
- * status keeps its code, anything else (a bug, a protocol breach) becomes INTERNAL.
+ * status keeps its code, so does a typed error raised on this side of the call (a damaged
+ * download is DATA_LOSS), anything else (a bug, a protocol breach) becomes INTERNAL.
  */
 export function serviceCallError(
   service: ServiceName,
@@ -41,6 +42,7 @@ export function serviceCallError(
   if (err instanceof ServiceCallError || err instanceof CancelledError) return err;
   if (scope?.signal.aborted) return new CancelledError(`cancelled while calling the ${service} service`);
   if (isServiceError(err)) return new ServiceCallError(service, address, err.code, err.message, err);
+  if (err instanceof FailmineError) return new ServiceCallError(service, address, err.code, err.message, err);
   const message = err instanceof Error ? err.message : String(err);
   return new ServiceCallError(service, address, status.INTERNAL, message, err);
 }
