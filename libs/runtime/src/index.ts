@@ -35,7 +35,7 @@ export { checkHealth } from './client/health-check.js';
 export type { ConfigField, ConfigOf, ConfigSpec } from './config/config.js';
 export { ConfigError, HelpRequested, parseConfig, usage } from './config/config.js';
 export type { ServiceName } from './config/service-config.js';
-export { DEFAULT_PORTS, serviceConfigSpec } from './config/service-config.js';
+export { DEFAULT_PORTS, hostPortSchema, serviceConfigSpec } from './config/service-config.js';
 
 // Errors and their gRPC status codes.
 

@@ -1,13 +1,6 @@
 import { access, constants, mkdir } from 'node:fs/promises';
-import { ConfigError, type ConfigOf, serviceConfigSpec } from '@failmine/runtime';
+import { hostPortSchema as address, ConfigError, type ConfigOf, serviceConfigSpec } from '@failmine/runtime';
 import { z } from 'zod';
-
-// host:port, with the host a name, an IPv4 address or a bracketed IPv6 address.
-const ADDRESS = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$/;
-const address = z
-  .string()
-  .regex(ADDRESS, 'expected host:port')
-  .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) <= 65535, 'port above 65535');
 
 const graderFor = (category: string) => ({
   flag: `grader-address-${category}`,

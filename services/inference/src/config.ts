@@ -1,13 +1,6 @@
 import type { ArtifactPeers } from '@failmine/clients';
-import { type ClientOptions, type ConfigOf, serviceConfigSpec } from '@failmine/runtime';
+import { type ClientOptions, type ConfigOf, hostPortSchema, serviceConfigSpec } from '@failmine/runtime';
 import { z } from 'zod';
-
-// host:port with the host a name, an IPv4 or a bracketed IPv6 address (the evaluator's rule).
-const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$/;
-const peerAddress = z
-  .string()
-  .regex(HOST_PORT, 'expected host:port')
-  .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) <= 65535, 'port above 65535');
 
 /** Flags and environment of the inference service. */
 export const inferenceConfigSpec = {
@@ -45,7 +38,7 @@ export const inferenceConfigSpec = {
   trainerAddress: {
     flag: 'trainer-address',
     env: 'FAILMINE_INFERENCE_TRAINER_ADDRESS',
-    schema: z.union([z.literal(''), peerAddress]).default(''),
+    schema: z.union([z.literal(''), hostPortSchema]).default(''),
     description:
       'host:port of the trainer service: a LoadModel adapter or model artifact whose node is "trainer" is pulled from there. Unset (default): such an artifact is refused.',
   },

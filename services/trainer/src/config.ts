@@ -1,13 +1,6 @@
 import type { ArtifactPeers } from '@failmine/clients';
-import { type ClientOptions, type ConfigOf, serviceConfigSpec } from '@failmine/runtime';
+import { type ClientOptions, type ConfigOf, hostPortSchema, serviceConfigSpec } from '@failmine/runtime';
 import { z } from 'zod';
-
-// host:port with the host a name, an IPv4 or a bracketed IPv6 address (the evaluator's rule).
-const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$/;
-const peerAddress = z
-  .string()
-  .regex(HOST_PORT, 'expected host:port')
-  .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) <= 65535, 'port above 65535');
 
 /** Flags and environment of the trainer service. */
 export const trainerConfigSpec = {
@@ -33,7 +26,7 @@ export const trainerConfigSpec = {
   datasetAddress: {
     flag: 'dataset-address',
     env: 'FAILMINE_TRAINER_DATASET_ADDRESS',
-    schema: z.union([z.literal(''), peerAddress]).default(''),
+    schema: z.union([z.literal(''), hostPortSchema]).default(''),
     description:
       'host:port of the dataset service: a StartTraining dataset whose node is "dataset" is pulled from there. Unset (default): such a dataset is refused.',
   },

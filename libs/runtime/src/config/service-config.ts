@@ -15,6 +15,15 @@ export const DEFAULT_PORTS = {
 /** The six service kinds. */
 export type ServiceName = keyof typeof DEFAULT_PORTS;
 
+// host:port, with the host a name, an IPv4 address or a bracketed IPv6 address.
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$/;
+
+/** A flag that names another service's host:port (a peer a service calls). */
+export const hostPortSchema = z
+  .string()
+  .regex(HOST_PORT, 'expected host:port')
+  .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) <= 65535, 'port above 65535');
+
 /**
  * Flags every service has: where to listen, how to log, where artifacts live, how long to
  * drain on shutdown. Variables are prefixed with the service name (FAILMINE_DATASET_PORT)
