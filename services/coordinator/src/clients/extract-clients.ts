@@ -8,6 +8,7 @@ import {
 } from '@failmine/clients';
 import type { ClientOptions } from '@failmine/runtime';
 import type { CategoryName } from '../plan/category-sets.js';
+import { clientCache } from './client-cache.js';
 
 /** Addresses of the services extract needs: the grader of each category it mines. */
 export interface ExtractAddresses {
@@ -25,43 +26,23 @@ export interface ExtractClients {
   close(): void;
 }
 
-/**
- * Clients made on first use: a run without an extract step has no dataset or inference
- * address, and an empty address is not a valid gRPC target. Categories sharing a grader
- * address share its client.
- */
+/** The extract step's clients, each made on first use (clientCache). */
 export function grpcExtractClients(addresses: ExtractAddresses, options: ClientOptions = {}): ExtractClients {
-  let dataset: DatasetClient | undefined;
-  let inference: InferenceClient | undefined;
-  const graders = new Map<string, GraderClient>();
+  const cache = clientCache();
   return {
     get dataset() {
-      dataset ??= grpcDatasetClient(required('dataset', addresses.dataset), options);
-      return dataset;
+      return cache.get('dataset', 'dataset', addresses.dataset, (a) => grpcDatasetClient(a, options));
     },
     get inference() {
-      inference ??= grpcInferenceClient(required('inference', addresses.inference), options);
-      return inference;
+      return cache.get('inference', 'inference', addresses.inference, (a) => grpcInferenceClient(a, options));
     },
     grader(category) {
-      const address = required(`${category} grader`, addresses.graders[category] ?? '');
-      let client = graders.get(address);
-      if (!client) {
-        client = grpcGraderClient(address, options);
-        graders.set(address, client);
-      }
-      return client;
+      // Keyed by address: categories sharing a grader share its client.
+      const address = addresses.graders[category] ?? '';
+      return cache.get(`grader:${address}`, `${category} grader`, address, (a) =>
+        grpcGraderClient(a, options),
+      );
     },
-    close() {
-      dataset?.close();
-      inference?.close();
-      for (const g of graders.values()) g.close();
-      graders.clear();
-    },
+    close: () => cache.close(),
   };
-}
-
-function required(service: string, address: string): string {
-  if (!address) throw new Error(`no ${service} service address`);
-  return address;
 }

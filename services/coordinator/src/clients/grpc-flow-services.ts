@@ -22,6 +22,7 @@ import {
 } from '@failmine/contracts';
 import { type ClientOptions, DIRECTORY_MEDIA_TYPE } from '@failmine/runtime';
 import type { JsonValue } from '../db/json-value.js';
+import { clientCache } from './client-cache.js';
 import type {
   ArtifactSource,
   CompareResult,
@@ -46,22 +47,12 @@ export function grpcFlowServices(
   addresses: FlowAddresses,
   options: ClientOptions = {},
 ): FlowServices & { close(): void } {
-  // Clients are made on first use: a one-step run (train, validate) has no address for the
-  // services it does not need, and an empty address is not a valid gRPC target.
-  const made = new Map<string, { close(): void }>();
+  const cache = clientCache();
   const lazy = <C extends { close(): void }>(
     key: string,
     service: keyof FlowAddresses,
     make: (a: string) => C,
-  ) => {
-    let c = made.get(key) as C | undefined;
-    if (!c) {
-      if (!addresses[service]) throw new Error(`no ${service} service address`);
-      c = make(addresses[service]);
-      made.set(key, c);
-    }
-    return c;
-  };
+  ) => cache.get(key, service, addresses[service], make);
   const artifacts = (service: keyof FlowAddresses): ArtifactClient =>
     lazy(`artifacts:${service}`, service, (a) => grpcArtifactClient(service, a, options));
   const trainer = (): TrainerClient => lazy('trainer', 'trainer', (a) => grpcTrainerClient(a, options));
@@ -94,10 +85,7 @@ export function grpcFlowServices(
     },
     downloadEvaluationItems: async (sha256, signal) =>
       (await artifacts('evaluator').download(sha256, signalScope(signal))).data,
-    close() {
-      for (const c of made.values()) c.close();
-      made.clear();
-    },
+    close: () => cache.close(),
   };
 }
 
