@@ -6,6 +6,7 @@ import type {
   handleServerStreamingCall,
   handleUnaryCall,
   Metadata,
+  sendUnaryData,
   UntypedHandleCall,
 } from '@grpc/grpc-js';
 import { context } from '@opentelemetry/api';
@@ -83,17 +84,9 @@ export function adaptHandler(method: MethodShape, handler: unknown, logger: Logg
     const fn = handler as (req: unknown, ctx: CallContext) => Promise<unknown>;
     const h: handleUnaryCall<unknown, unknown> = (call, callback) => {
       const { span, ctx } = startServerSpan(path, call.metadata);
-      void context.with(ctx, async () => {
-        try {
-          const res = await fn(call.request, callContext(call, path, logger));
-          endRpcSpan(span, 0);
-          callback(null, res);
-        } catch (err) {
-          const se = toServiceError(err, logger, path);
-          endRpcSpan(span, se.code ?? 13, se.details);
-          callback(se);
-        }
-      });
+      void context.with(ctx, () =>
+        answerOnce(() => fn(call.request, callContext(call, path, logger)), callback, span, logger, path),
+      );
     };
     return h;
   }
@@ -118,17 +111,9 @@ export function adaptHandler(method: MethodShape, handler: unknown, logger: Logg
     const fn = handler as (reqs: AsyncIterable<unknown>, ctx: CallContext) => Promise<unknown>;
     const h: handleClientStreamingCall<unknown, unknown> = (call, callback) => {
       const { span, ctx } = startServerSpan(path, call.metadata);
-      void context.with(ctx, async () => {
-        try {
-          const res = await fn(requestsOf(call), callContext(call, path, logger));
-          endRpcSpan(span, 0);
-          callback(null, res);
-        } catch (err) {
-          const se = toServiceError(err, logger, path);
-          endRpcSpan(span, se.code ?? 13, se.details);
-          callback(se);
-        }
-      });
+      void context.with(ctx, () =>
+        answerOnce(() => fn(requestsOf(call), callContext(call, path, logger)), callback, span, logger, path),
+      );
     };
     return h;
   }
@@ -147,6 +132,25 @@ export function adaptHandler(method: MethodShape, handler: unknown, logger: Logg
     });
   };
   return h;
+}
+
+/** Answers a unary or client-streaming call once: the handler's result, or its error as a status. */
+async function answerOnce(
+  run: () => Promise<unknown>,
+  callback: sendUnaryData<unknown>,
+  span: Parameters<typeof endRpcSpan>[0],
+  logger: Logger,
+  path: string,
+): Promise<void> {
+  try {
+    const res = await run();
+    endRpcSpan(span, 0);
+    callback(null, res);
+  } catch (err) {
+    const se = toServiceError(err, logger, path);
+    endRpcSpan(span, se.code ?? 13, se.details);
+    callback(se);
+  }
 }
 
 /** Writes a stream handler's messages, waiting for 'drain' when the peer reads slowly; stops once the call is cancelled. */
