@@ -68,12 +68,11 @@ export async function startFlowTopology(
   };
   const { graders, toStart } = splitGraders(options, settings.graderCategories);
   const started: Topology[] = [];
+  const startedAs = (name: FlowService) => started.find((t) => t.services.some((s) => s.name === name));
+  const isStarted = (name: FlowService) => startedAs(name) !== undefined;
   const address = (name: FlowService): string => {
-    const own = given[name];
+    const own = given[name] || startedAs(name)?.address(name);
     if (own) return own;
-    for (const t of started) {
-      if (t.services.some((s) => s.name === name)) return t.address(name);
-    }
     throw new Error(`service ${name} has no address and was not started`);
   };
   const missing = (name: FlowService) => needs.includes(name) && !given[name];
@@ -83,8 +82,11 @@ export async function startFlowTopology(
   };
   try {
     const datasetArgs = ['--data-dir', resolve(options.dataDir), '--output-dir', settings.outputDir];
+    // Inference waits for the trainer only when it may pull adapters from it.
+    const inferenceFirst = missing('inference') && !needs.includes('trainer');
     const firsts = await Promise.allSettled([
       ...(missing('dataset') ? [start('dataset', datasetArgs)] : []),
+      ...(inferenceFirst ? [start('inference', [])] : []),
       ...toStart.map(async (category) => {
         const traceName = toStart.length > 1 ? `grader-${category}` : 'grader';
         const t = await start('grader', ['--grader', settings.graderKinds[category]], traceName);
@@ -105,7 +107,7 @@ export async function startFlowTopology(
       ['evaluator', () => evaluatorArgs(address, graders, settings.evaluatorStateDir)],
     ];
     for (const [name, args] of later) {
-      if (missing(name)) started.push(await start(name, args()));
+      if (missing(name) && !isStarted(name)) started.push(await start(name, args()));
     }
   } catch (err) {
     await stopAll();
