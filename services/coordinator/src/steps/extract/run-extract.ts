@@ -88,7 +88,7 @@ export async function runExtract(
     const startMs = performance.now();
     const usage: StepUsage = { deviceSeconds: 0, deviceKind: 'cpu', tokensIn: 0, tokensOut: 0 };
     try {
-      const summary = await extractStep(db, clients, job, step, bar, usage, scope);
+      const summary = await extractStep({ db, clients, job, step, scope }, bar, usage);
       await recordCost(db, step, stepCost(usage, startMs, job.usdPerDeviceHour));
       await recordStepOutput(db, step, summary);
       return summary;
@@ -101,18 +101,20 @@ export async function runExtract(
   });
   if (ranNow) return output;
   // Succeeded is final: a rerun only writes the same training set again (byte-identical).
-  return writeFailures(db, clients, job, await findStep(db, job.runId, stepName), 0, scope);
+  return writeFailures({ db, clients, job, step: await findStep(db, job.runId, stepName), scope }, 0);
 }
 
-async function extractStep(
-  db: Database,
-  clients: ExtractClients,
-  job: ExtractJob,
-  step: StepRecord,
-  bar: ExtractProgress,
-  usage: StepUsage,
-  scope: CallScope,
-): Promise<ExtractSummary> {
+/** What every part of one extract attempt works with. */
+interface ExtractRun {
+  db: Database;
+  clients: ExtractClients;
+  job: ExtractJob;
+  step: StepRecord;
+  scope: CallScope;
+}
+
+async function extractStep(run: ExtractRun, bar: ExtractProgress, usage: StepUsage): Promise<ExtractSummary> {
+  const { db, clients, job, step, scope } = run;
   const items = [];
   for (const { dataset, split } of job.sources) {
     for await (const e of clients.dataset.examples({ dataset, split, limit: job.limit }, scope)) {
@@ -123,20 +125,12 @@ async function extractStep(
   await releaseLeases(db, step.id, job.workerId);
   const before = await progress(db, step.id);
   bar.start(step.name, total, before.done);
-  const processedNow =
-    before.pending + before.leased > 0 ? await workQueue(db, clients, job, step, bar, usage, scope) : 0;
-  return writeFailures(db, clients, job, step, processedNow, scope);
+  const processedNow = before.pending + before.leased > 0 ? await workQueue(run, bar, usage) : 0;
+  return writeFailures(run, processedNow);
 }
 
-async function workQueue(
-  db: Database,
-  clients: ExtractClients,
-  job: ExtractJob,
-  step: StepRecord,
-  bar: ExtractProgress,
-  usage: StepUsage,
-  scope: CallScope,
-): Promise<number> {
+async function workQueue(run: ExtractRun, bar: ExtractProgress, usage: StepUsage): Promise<number> {
+  const { db, clients, job, step, scope } = run;
   const { signal } = scope;
   const model = ModelRef.fromPartial({ source: { $case: 'path', path: job.modelPath } });
   // Loaded before the first batch and again after a failed one: a restarted inference service
@@ -156,7 +150,7 @@ async function workQueue(
     }
     try {
       modelId ??= (await clients.inference.load({ model }, scope)).modelId;
-      processed += await processBatch(db, clients, job, step, modelId, batch, usage, scope);
+      processed += await processBatch(run, modelId, batch, usage);
       failedInARow = 0;
     } catch (err) {
       failedInARow += 1;
@@ -173,14 +167,10 @@ async function workQueue(
 }
 
 async function processBatch(
-  db: Database,
-  clients: ExtractClients,
-  job: ExtractJob,
-  step: StepRecord,
+  { db, clients, job, step, scope }: ExtractRun,
   modelId: string,
   batch: readonly LeasedItem[],
   usage: StepUsage,
-  scope: CallScope,
 ): Promise<number> {
   const category = categoryOf(job.category);
   const items = batch.map((item) => pipelineItem(item.key, item.payload as unknown as ItemPayload, category));
@@ -207,12 +197,8 @@ async function processBatch(
 }
 
 async function writeFailures(
-  db: Database,
-  clients: ExtractClients,
-  job: ExtractJob,
-  step: StepRecord,
+  { db, clients, job, step, scope }: ExtractRun,
   processedNow: number,
-  scope: CallScope,
 ): Promise<ExtractSummary> {
   const results = await readResultsWithPayloads(db, step.id);
   const records: TrainingRecord[] = [];
